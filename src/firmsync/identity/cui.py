@@ -1,0 +1,127 @@
+"""CUI (cod unic de identificare), the Romanian fiscal code of a company.
+
+Issued by ANAF (before 2003 as CIF); 2 to 10 digits, the last one a check digit. Users type
+it with or without the ``RO`` prefix that VAT payers show, with spaces, with leading zeros.
+Check digits are delegated to python-stdnum (``stdnum.ro.cui``); this module adds what
+stdnum leaves to the caller: leading zeros, telling a personal numeric code (CNP, 13 digits)
+apart from a company code, and an error ``code`` for every failure.
+
+Remember the stdnum warning: rejecting a valid number is worse than accepting an invalid one.
+For firmsync an invalid CUI on a card means "the user opted out", so be exact.
+
+>>> validate('RO 18547290')
+'18547290'
+>>> validate('ro18547290')
+'18547290'
+>>> validate('0018547290')
+'18547290'
+>>> validate('18547291')
+Traceback (most recent call last):
+    ...
+firmsync.identity.exceptions.InvalidChecksum: The check digit is wrong.
+>>> validate('1850101410016')
+Traceback (most recent call last):
+    ...
+firmsync.identity.exceptions.PersonalCode: This is a personal numeric code (CNP), not a company fiscal code.
+>>> format('18547290', vat=True)
+'RO18547290'
+>>> classify('1850101410016')
+(None, 'personal_code')
+>>> classify('18547291')
+('18547291', 'wrong_check_digit')
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum.ro import cui as _stdnum_cui
+
+from firmsync.identity.exceptions import (
+    EmptyValue,
+    IdentityError,
+    InvalidChecksum,
+    InvalidLength,
+    NotANumber,
+    PersonalCode,
+)
+
+__all__ = ["classify", "compact", "format", "is_valid", "validate"]
+
+_SEPARATORS = re.compile(r"[\s.\-/]+")
+CNP_LENGTH = 13
+
+
+def compact(value: str) -> str:
+    """Strip spaces, separators, the ``RO`` prefix and leading zeros.
+
+    >>> compact(' RO 000123 ')
+    '123'
+    >>> compact('0')
+    ''
+    """
+    value = _SEPARATORS.sub("", value or "").upper()
+    if value.startswith("RO"):
+        value = value[2:]
+    return value.lstrip("0")
+
+
+def validate(value: str) -> str:
+    """Return the canonical digits of a CUI, or raise an :class:`IdentityError`."""
+    number = compact(value)
+    if not number:
+        raise EmptyValue()
+    if not number.isdigit() or not number.isascii():
+        raise NotANumber()
+    if len(number) == CNP_LENGTH:
+        raise PersonalCode()
+    if len(number) < 2 or len(number) > 10:
+        raise InvalidLength()
+    if _stdnum_cui.calc_check_digit(number[:-1]) != number[-1]:
+        raise InvalidChecksum()
+    return number
+
+
+def is_valid(value: str) -> bool:
+    """Whether ``value`` is a valid CUI in any of the accepted spellings."""
+    try:
+        validate(value)
+    except IdentityError:
+        return False
+    return True
+
+
+def format(value: str, *, vat: bool = False) -> str:  # noqa: A001 - the stdnum verb
+    """The canonical digits, prefixed with ``RO`` for a VAT payer."""
+    number = validate(value)
+    return f"RO{number}" if vat else number
+
+
+def classify(raw: str) -> tuple[str | None, str | None]:
+    """What a CUI column of an official file holds: ``(digits or None, issue or None)``.
+
+    Used on millions of rows, so it returns instead of raising. A wrong check digit keeps
+    the digits (old records carry such codes and are still real companies); a personal code
+    (13 digits) or a truncated one (11-12 digits) is never returned: it is personal data.
+
+    >>> classify('18547290')
+    ('18547290', None)
+    >>> classify('0')
+    (None, 'empty')
+    >>> classify('18547290123')
+    (None, 'invalid_length')
+    """
+    number = raw.strip()
+    if number.startswith(("RO", "ro", "0", " ")) or not number.isdigit():
+        number = compact(number)
+        if not number:
+            return None, "empty"
+        if not (number.isdigit() and number.isascii()):
+            return None, "not_a_number"
+    if len(number) > 10:
+        return None, "personal_code" if len(number) == CNP_LENGTH else "invalid_length"
+    if len(number) < 2:
+        return None, "invalid_length"
+    if _stdnum_cui.calc_check_digit(number[:-1]) != number[-1]:
+        return number, "wrong_check_digit"
+    return number, None

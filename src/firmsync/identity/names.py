@@ -1,0 +1,125 @@
+"""Company names reduced to what identifies them, for matching.
+
+Order of operations (onrc-open-data.md §10): fold diacritics and case; collapse dotted
+abbreviations (``S.R.L.`` → ``SRL``) *before* removing punctuation; cut status suffixes
+(``- IN INSOLVENTA``) and a leading ``S.C.``; punctuation to spaces; split off the legal form,
+longest first. The result keeps the legal form and the status apart from the core name,
+because a legal-form mismatch is evidence against a match and a status is a signal.
+
+>>> normalise('S.C. "Lemnlind" S.R.L.')
+Name(core='LEMNLIND', legal_form='SRL', status=None)
+>>> normalise('CONSTRUCŢII ŞI INSTALAŢII SRL - IN INSOLVENTA')
+Name(core='CONSTRUCTII SI INSTALATII', legal_form='SRL', status='insolvency')
+>>> normalise('Popescu Ion Persoană Fizică Autorizată')
+Name(core='POPESCU ION', legal_form='PFA', status=None)
+>>> normalise('ALFA-BETA S.R.L.-D.')
+Name(core='ALFA BETA', legal_form='SRL-D', status=None)
+>>> normalise('SC ABC SA (IN LICHIDARE)')
+Name(core='ABC', legal_form='SA', status='liquidation')
+>>> normalise('SC')
+Name(core='SC', legal_form=None, status=None)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from firmsync.identity.text import fold
+
+__all__ = ["LEGAL_FORMS", "Name", "key", "normalise"]
+
+
+class Name(NamedTuple):
+    core: str
+    legal_form: str | None
+    status: str | None
+
+
+# Token sequences that spell a legal form, longest first, with the code they stand for.
+_SPELLED: tuple[tuple[str, str], ...] = (
+    ("SOCIETATE COMERCIALA CU RASPUNDERE LIMITATA", "SRL"),
+    ("SOCIETATEA COMERCIALA CU RASPUNDERE LIMITATA", "SRL"),
+    ("SOCIETATE CU RASPUNDERE LIMITATA DEBUTANT", "SRL-D"),
+    ("SOCIETATE CU RASPUNDERE LIMITATA", "SRL"),
+    ("SOCIETATE IN COMANDITA PE ACTIUNI", "SCA"),
+    ("SOCIETATE IN COMANDITA SIMPLA", "SCS"),
+    ("SOCIETATE IN NUME COLECTIV", "SNC"),
+    ("SOCIETATE PE ACTIUNI", "SA"),
+    ("PERSOANA FIZICA AUTORIZATA", "PFA"),
+    ("INTREPRINDERE INDIVIDUALA", "II"),
+    ("INTREPRINDERE FAMILIALA", "IF"),
+    ("REGIE AUTONOMA", "RA"),
+    ("SRL D", "SRL-D"),
+    ("SRLD", "SRL-D"),
+    ("SRL", "SRL"),
+    ("SA", "SA"),
+    ("SNC", "SNC"),
+    ("SCS", "SCS"),
+    ("SCA", "SCA"),
+    ("PFA", "PFA"),
+    ("II", "II"),
+    ("IF", "IF"),
+    ("RA", "RA"),
+)
+_SPELLED_TOKENS = tuple((tuple(words.split()), code) for words, code in _SPELLED)
+LEGAL_FORMS = frozenset(code for _, code in _SPELLED)
+
+# Status suffixes, as they appear in names (several languages in real insolvency names).
+_STATUS_PHRASES: tuple[tuple[str, str], ...] = (
+    ("IN INSOLVENTA", "insolvency"),
+    ("IN INSOLVENCY", "insolvency"),
+    ("EN PROCEDURE COLLECTIVE", "insolvency"),
+    ("IN REORGANIZARE JUDICIARA", "insolvency"),
+    ("IN REORGANIZARE", "insolvency"),
+    ("IN FALIMENT", "bankruptcy"),
+    ("IN BANKRUPTCY", "bankruptcy"),
+    ("EN FAILLITE", "bankruptcy"),
+    ("IN LICHIDARE", "liquidation"),
+    ("IN LICHIDARE VOLUNTARA", "liquidation"),
+    ("IN DIZOLVARE", "dissolution"),
+    ("RADIATA", "struck_off"),
+)
+_STATUS_RE = re.compile(
+    r"[\s\-(,]+(?:" + "|".join(re.escape(p) for p, _ in _STATUS_PHRASES) + r")\b"
+)
+_STATUS_OF = dict(_STATUS_PHRASES)
+_DOTTED = re.compile(r"\b(?:[A-Z]\s?\.\s?){1,}[A-Z]\b\.?")
+_PUNCTUATION = re.compile(r"[^0-9A-Z]+")
+_LEADING_SC = re.compile(r"^(?:S\s?\.\s?C\s?\.?|SC|SOCIETATEA COMERCIALA)\s+")
+
+
+def _collapse_dots(match: re.Match[str]) -> str:
+    return re.sub(r"[\s.]", "", match.group(0))
+
+
+def normalise(name: str) -> Name:
+    """Split a company name into its core words, legal form and status suffix."""
+    text = fold(name).strip()
+    text = _DOTTED.sub(_collapse_dots, text)
+    status = None
+    found = _STATUS_RE.search(text)
+    if found and found.start() > 0:
+        phrase = found.group(0).lstrip(" -(,")
+        status = _STATUS_OF[phrase]
+        text = text[: found.start()]
+    words = _PUNCTUATION.sub(" ", text).split()
+    if len(words) > 1:
+        rest = _LEADING_SC.sub("", " ".join(words))
+        words = rest.split() or words
+    legal_form = None
+    for tokens, code in _SPELLED_TOKENS:
+        n = len(tokens)
+        if len(words) > n and tuple(words[-n:]) == tokens:
+            legal_form, words = code, words[:-n]
+            break
+    return Name(" ".join(words), legal_form, status)
+
+
+def key(name: str) -> str:
+    """The core name alone: what two spellings of one company share.
+
+    >>> key('S.C. Alfa Construct S.R.L.') == key('ALFA CONSTRUCT SRL')
+    True
+    """
+    return normalise(name).core
