@@ -22,7 +22,7 @@ firmsync.identity.exceptions.InvalidChecksum: The check digit is wrong.
 >>> validate('1850101410016')
 Traceback (most recent call last):
     ...
-firmsync.identity.exceptions.PersonalCode: This is a personal numeric code (CNP), not a company fiscal code.
+firmsync.identity.exceptions.PersonalCode: This is a personal numeric code (CNP), ...
 >>> format('18547290', vat=True)
 'RO18547290'
 >>> classify('1850101410016')
@@ -91,7 +91,7 @@ def is_valid(value: str) -> bool:
     return True
 
 
-def format(value: str, *, vat: bool = False) -> str:  # noqa: A001 - the stdnum verb
+def format(value: str, *, vat: bool = False) -> str:
     """The canonical digits, prefixed with ``RO`` for a VAT payer."""
     number = validate(value)
     return f"RO{number}" if vat else number
@@ -112,7 +112,7 @@ def classify(raw: str) -> tuple[str | None, str | None]:
     (None, 'invalid_length')
     """
     number = raw.strip()
-    if number.startswith(("RO", "ro", "0", " ")) or not number.isdigit():
+    if number.startswith(("RO", "ro", "0")) or not (number.isdigit() and number.isascii()):
         number = compact(number)
         if not number:
             return None, "empty"

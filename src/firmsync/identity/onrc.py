@@ -82,7 +82,7 @@ def is_valid(value: str) -> bool:
     return True
 
 
-def format(value: str) -> str:  # noqa: A001 - the stdnum verb
+def format(value: str) -> str:
     return validate(value)
 
 

@@ -43,58 +43,164 @@ MF_HEADER = "CUI,CAEN," + ",".join(f"I{n}" for n in range(1, 21))
 
 # Status codes of the sample's N_STARE_FIRMA, with cedilla labels as ONRC writes them.
 STATUS_LABELS = (
-    ("1048", "funcţiune"), ("1084", "radiată"), ("1049", "dizolvare"),
-    ("1052", "lichidare"), ("1070", "faliment"), ("1057", "reorganizare judiciară"),
-    ("1107", "insolvenţă"), ("1117", "suspendare activitate / întrerupere temporară"),
-    ("1085", "sediu expirat"), ("1050", "fuziune"),
-)  # fmt: skip
+    ("1048", "funcţiune"),
+    ("1084", "radiată"),
+    ("1049", "dizolvare"),
+    ("1052", "lichidare"),
+    ("1070", "faliment"),
+    ("1057", "reorganizare judiciară"),
+    ("1107", "insolvenţă"),
+    ("1117", "suspendare activitate / întrerupere temporară"),
+    ("1085", "sediu expirat"),
+    ("1050", "fuziune"),
+)
 # Share of registrations (per mille) by final state, and the status rows each one has.
 STATES = (
-    ("struck_off", 490, ("1084",)), ("active", 415, ("1048",)),
-    ("dissolution", 20, ("1049",)), ("liquidation", 20, ("1049", "1052")),
-    ("insolvency", 30, ("1048", "1107")), ("reorganisation", 5, ("1048", "1057")),
-    ("bankruptcy", 10, ("1107", "1070")), ("suspended", 10, ("1117",)),
-)  # fmt: skip
-MF_LABELS = (
-    "Active imobilizate - total", "Active circulante - total", "Stocuri", "Creanţe",
-    "Casa şi conturi la bănci", "Cheltuieli în avans", "Datorii", "Venituri în avans",
-    "Provizioane", "Capitaluri - total", "Capital subscris vărsat", "Patrimoniul regiei",
-    "Cifra de afaceri netă", "Venituri totale", "Cheltuieli totale", "Profit brut",
-    "Pierdere brută", "Profit net", "Pierdere netă", "Număr mediu de salariaţi",
+    ("struck_off", 490, ("1084",)),
+    ("active", 415, ("1048",)),
+    ("dissolution", 20, ("1049",)),
+    ("liquidation", 20, ("1049", "1052")),
+    ("insolvency", 30, ("1048", "1107")),
+    ("reorganisation", 5, ("1048", "1057")),
+    ("bankruptcy", 10, ("1107", "1070")),
+    ("suspended", 10, ("1117",)),
 )
+MF_LABELS = (
+    "Active imobilizate - total",
+    "Active circulante - total",
+    "Stocuri",
+    "Creanţe",
+    "Casa şi conturi la bănci",
+    "Cheltuieli în avans",
+    "Datorii",
+    "Venituri în avans",
+    "Provizioane",
+    "Capitaluri - total",
+    "Capital subscris vărsat",
+    "Patrimoniul regiei",
+    "Cifra de afaceri netă",
+    "Venituri totale",
+    "Cheltuieli totale",
+    "Profit brut",
+    "Pierdere brută",
+    "Profit net",
+    "Pierdere netă",
+    "Număr mediu de salariaţi",
+)
+_SUFFIXES = ("2000", "98", "2001", "GRUP", "PLUS", "M", "MD", "2020", "COM")
 _CEDILLA = str.maketrans("șțȘȚ", "şţŞŢ")
 _FOLD = str.maketrans("ăâîșțĂÂÎȘȚ", "aaistAAIST")
 POSTAL_PREFIX = {
-    "Alba": "51", "Arad": "31", "Argeș": "11", "Bacău": "60", "Bihor": "41",
-    "Bistrița-Năsăud": "42", "Botoșani": "71", "Brașov": "50", "Brăila": "81", "Buzău": "12",
-    "Caraș-Severin": "32", "Cluj": "40", "Constanța": "90", "Covasna": "52",
-    "Dâmbovița": "13", "Dolj": "20", "Galați": "80", "Gorj": "21", "Harghita": "53",
-    "Hunedoara": "33", "Ialomița": "92", "Iași": "70", "Ilfov": "07", "Maramureș": "43",
-    "Mehedinți": "22", "Mureș": "54", "Neamț": "61", "Olt": "23", "Prahova": "10",
-    "Satu Mare": "44", "Sălaj": "45", "Sibiu": "55", "Suceava": "72", "Teleorman": "14",
-    "Timiș": "30", "Tulcea": "82", "Vaslui": "73", "Vâlcea": "24", "Vrancea": "62",
-    "Călărași": "91", "Giurgiu": "08",
-}  # fmt: skip
+    "Alba": "51",
+    "Arad": "31",
+    "Argeș": "11",
+    "Bacău": "60",
+    "Bihor": "41",
+    "Bistrița-Năsăud": "42",
+    "Botoșani": "71",
+    "Brașov": "50",
+    "Brăila": "81",
+    "Buzău": "12",
+    "Caraș-Severin": "32",
+    "Cluj": "40",
+    "Constanța": "90",
+    "Covasna": "52",
+    "Dâmbovița": "13",
+    "Dolj": "20",
+    "Galați": "80",
+    "Gorj": "21",
+    "Harghita": "53",
+    "Hunedoara": "33",
+    "Ialomița": "92",
+    "Iași": "70",
+    "Ilfov": "07",
+    "Maramureș": "43",
+    "Mehedinți": "22",
+    "Mureș": "54",
+    "Neamț": "61",
+    "Olt": "23",
+    "Prahova": "10",
+    "Satu Mare": "44",
+    "Sălaj": "45",
+    "Sibiu": "55",
+    "Suceava": "72",
+    "Teleorman": "14",
+    "Timiș": "30",
+    "Tulcea": "82",
+    "Vaslui": "73",
+    "Vâlcea": "24",
+    "Vrancea": "62",
+    "Călărași": "91",
+    "Giurgiu": "08",
+}
 COUNTY_CODE = {
-    "Alba": 1, "Arad": 2, "Argeș": 3, "Bacău": 4, "Bihor": 5, "Bistrița-Năsăud": 6,
-    "Botoșani": 7, "Brașov": 8, "Brăila": 9, "Buzău": 10, "Caraș-Severin": 11, "Cluj": 12,
-    "Constanța": 13, "Covasna": 14, "Dâmbovița": 15, "Dolj": 16, "Galați": 17, "Gorj": 18,
-    "Harghita": 19, "Hunedoara": 20, "Ialomița": 21, "Iași": 22, "Ilfov": 23,
-    "Maramureș": 24, "Mehedinți": 25, "Mureș": 26, "Neamț": 27, "Olt": 28, "Prahova": 29,
-    "Satu Mare": 30, "Sălaj": 31, "Sibiu": 32, "Suceava": 33, "Teleorman": 34, "Timiș": 35,
-    "Tulcea": 36, "Vaslui": 37, "Vâlcea": 38, "Vrancea": 39, "București": 40,
-    "Călărași": 51, "Giurgiu": 52,
-}  # fmt: skip
+    "Alba": 1,
+    "Arad": 2,
+    "Argeș": 3,
+    "Bacău": 4,
+    "Bihor": 5,
+    "Bistrița-Năsăud": 6,
+    "Botoșani": 7,
+    "Brașov": 8,
+    "Brăila": 9,
+    "Buzău": 10,
+    "Caraș-Severin": 11,
+    "Cluj": 12,
+    "Constanța": 13,
+    "Covasna": 14,
+    "Dâmbovița": 15,
+    "Dolj": 16,
+    "Galați": 17,
+    "Gorj": 18,
+    "Harghita": 19,
+    "Hunedoara": 20,
+    "Ialomița": 21,
+    "Iași": 22,
+    "Ilfov": 23,
+    "Maramureș": 24,
+    "Mehedinți": 25,
+    "Mureș": 26,
+    "Neamț": 27,
+    "Olt": 28,
+    "Prahova": 29,
+    "Satu Mare": 30,
+    "Sălaj": 31,
+    "Sibiu": 32,
+    "Suceava": 33,
+    "Teleorman": 34,
+    "Timiș": 35,
+    "Tulcea": 36,
+    "Vaslui": 37,
+    "Vâlcea": 38,
+    "Vrancea": 39,
+    "București": 40,
+    "Călărași": 51,
+    "Giurgiu": 52,
+}
 NEW_FORMAT_FROM = date(2024, 7, 26)
 BLANK_DATES_FROM = date(2024, 9, 4)
 CHUNK = 25_000
 # Indices 0..QUIRKS-1 each carry one named quirk, so every sample has them all.
 QUIRK_ORDER = (
-    "unbalanced_quote", "quoted_name", "broken_row", "personal_code", "blank_cui",
-    "zero_cui", "wrong_check_digit", "duplicate_cui", "duplicate_cui_second", "cedilla",
-    "date_hhmm", "date_hhmmss", "new_registration", "postal_spaces", "insolvency_suffix",
-    "generic_name", "no_representative", "truncated_cnp",
-)  # fmt: skip
+    "unbalanced_quote",
+    "quoted_name",
+    "broken_row",
+    "personal_code",
+    "blank_cui",
+    "zero_cui",
+    "wrong_check_digit",
+    "duplicate_cui",
+    "duplicate_cui_second",
+    "cedilla",
+    "date_hhmm",
+    "date_hhmmss",
+    "new_registration",
+    "postal_spaces",
+    "insolvency_suffix",
+    "generic_name",
+    "no_representative",
+    "truncated_cnp",
+)
 QUIRKS = len(QUIRK_ORDER)
 
 
@@ -130,8 +236,12 @@ def _caen_classes() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 
 _REV2, _REV3 = _caen_classes()
-_COMMON_CAEN = [c for c, _ in _REV2 if c[:2] in {"41", "43", "46", "47", "49", "56", "62", "69",
-                                                  "70", "71", "73", "86", "96", "01", "10"}]
+_COMMON_CAEN = [
+    c
+    for c, _ in _REV2
+    if c[:2]
+    in {"41", "43", "46", "47", "49", "56", "62", "69", "70", "71", "73", "86", "96", "01", "10"}
+]
 
 
 def _plan(companies: int, seed: int, snapshot: date, years: tuple[int, ...]) -> _Plan:
@@ -142,10 +252,15 @@ def _plan(companies: int, seed: int, snapshot: date, years: tuple[int, ...]) -> 
     # More registrations in recent years; none after the snapshot.
     start = date(1991, 1, 1)
     span = (snapshot - start).days
-    registered = (span * np.sqrt(rng.random(companies))).astype(np.int32) + (start - date(1990, 1, 1)).days
+    registered = (span * np.sqrt(rng.random(companies))).astype(np.int32) + (
+        start - date(1990, 1, 1)
+    ).days
     new_format = registered >= (NEW_FORMAT_FROM - date(1990, 1, 1)).days
-    year = 1990 + registered // 365  # grouping key only; the real year is computed per row
-    group = (((kind.astype(np.int64) * 64 + place) * 64 + (year - 1990)) * 2) + new_format
+    days = np.datetime64("1990-01-01") + registered.astype("timedelta64[D]")
+    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    # Serials count per letter, county and year; new numbers carry county 00, so one count.
+    county_key = np.where(new_format, 63, place).astype(np.int64)
+    group = (((kind.astype(np.int64) * 64 + county_key) * 64 + (year - 1990)) * 2) + new_format
     order = np.lexsort((np.arange(companies), group))
     sorted_group = group[order]
     starts = np.r_[0, np.flatnonzero(np.diff(sorted_group)) + 1]
@@ -206,7 +321,7 @@ class _Chunk:
         if roll < 0.70:
             return f"{rng.choice(voc.STEMS)} {rng.choice(voc.STEMS)} {rng.choice(voc.STEMS)}"
         if roll < 0.80:
-            return f"{rng.choice(voc.STEMS)} {rng.choice(('2000', '98', '2001', 'GRUP', 'PLUS', 'M', 'MD', '2020', 'COM'))}"
+            return f"{rng.choice(voc.STEMS)} {rng.choice(_SUFFIXES)}"
         if roll < 0.88:
             return f"{rng.choice(voc.GIVEN)} & {rng.choice(voc.GIVEN)}"
         if roll < 0.95:
@@ -231,7 +346,10 @@ class _Chunk:
             day, new_format = min(day, date(2017, 5, 2)), False
         if quirk == "duplicate_cui_second":
             day, new_format = max(day, date(2018, 3, 1)), True
-        reg = _register_number(letter, COUNTY_CODE[county], int(plan.serial[i]), day, new_format)
+        serial = int(plan.serial[i])
+        if quirk in ("duplicate_cui", "duplicate_cui_second"):
+            serial = 90_000 + i % 9_999  # a serial space of their own: the dates were moved
+        reg = _register_number(letter, COUNTY_CODE[county], serial, day, new_format)
         state_roll = rng.randrange(1000)
         state, codes = STATES[-1][0], STATES[-1][2]
         acc = 0
@@ -252,10 +370,15 @@ class _Chunk:
             person = self._person()
             form = rng.choices(("PFA", "II", "IF"), (60, 35, 5))[0]
             spelled = rng.random() < 0.5
-            suffix = {
-                "PFA": "PERSOANĂ FIZICĂ AUTORIZATĂ", "II": "ÎNTREPRINDERE INDIVIDUALĂ",
-                "IF": "ÎNTREPRINDERE FAMILIALĂ",
-            }[form] if spelled else form  # fmt: skip
+            suffix = (
+                {
+                    "PFA": "PERSOANĂ FIZICĂ AUTORIZATĂ",
+                    "II": "ÎNTREPRINDERE INDIVIDUALĂ",
+                    "IF": "ÎNTREPRINDERE FAMILIALĂ",
+                }[form]
+                if spelled
+                else form
+            )
             name = f"{person} {suffix}"
         else:
             form = "SRL" if kind == 0 else "OC1"
@@ -272,11 +395,15 @@ class _Chunk:
             first, _, rest = name.partition(" ")
             name = f'"{first}" {rest}'
         if state in ("insolvency", "reorganisation", "bankruptcy") and rng.random() < 0.6:
-            name += rng.choice((
-                " - IN INSOLVENTA", " - ÎN INSOLVENŢĂ", " (IN INSOLVENTA)",
-                " - IN INSOLVENCY, IN INSOLVENTA, EN PROCEDURE COLLECTIVE",
-                " - IN FALIMENT" if state == "bankruptcy" else " - IN REORGANIZARE JUDICIARA",
-            ))  # fmt: skip
+            name += rng.choice(
+                (
+                    " - IN INSOLVENTA",
+                    " - ÎN INSOLVENŢĂ",
+                    " (IN INSOLVENTA)",
+                    " - IN INSOLVENCY, IN INSOLVENTA, EN PROCEDURE COLLECTIVE",
+                    " - IN FALIMENT" if state == "bankruptcy" else " - IN REORGANIZARE JUDICIARA",
+                )
+            )
         elif state == "liquidation" and rng.random() < 0.5:
             name += " - IN LICHIDARE"
         cedilla = quirk == "cedilla" or rng.random() < 0.45
@@ -313,7 +440,9 @@ class _Chunk:
             if quirk == "date_hhmm" or rng.random() < 0.05:
                 written_date += f" {rng.randrange(8, 18):02d}:{rng.randrange(60):02d}"
             elif quirk == "date_hhmmss" or rng.random() < 0.05:
-                written_date += f" {rng.randrange(8, 18):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}"
+                written_date += (
+                    f" {rng.randrange(8, 18):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}"
+                )
 
         # Address.
         locality = rng.choice(localities)
@@ -321,7 +450,10 @@ class _Chunk:
         street = f"{rng.choice(voc.STREET_TYPES)} {rng.choice(voc.STREET_NAMES)}"
         if cedilla:
             street, locality_w, county_w = (
-                street.translate(_CEDILLA), locality.translate(_CEDILLA), county.translate(_CEDILLA))
+                street.translate(_CEDILLA),
+                locality.translate(_CEDILLA),
+                county.translate(_CEDILLA),
+            )
         else:
             locality_w, county_w = locality, county
         if county == "București" and rng.random() < 0.3:
@@ -345,13 +477,38 @@ class _Chunk:
             details = rng.choice(("CAMERA 1", "PARTER", "SPAŢIUL NR. 2", "CORP C1", "LOT 3"))
         if quirk == "broken_row" or rng.random() < 0.00002:
             details = "ET. 2\r\nCAMERA 3"
-        web = f"www.{name.split()[0].strip(chr(34)).lower().translate(_FOLD)}.ro" if rng.random() < 0.003 else ""
+        web = (
+            f"www.{name.split()[0].strip(chr(34)).lower().translate(_FOLD)}.ro"
+            if rng.random() < 0.003
+            else ""
+        )
         parent_country = "Germania" if rng.random() < 0.001 else ""
-        out["firme"].append("^".join((
-            name, cui, reg, written_date, f"ROONRC.{reg}", form, "România", county_w,
-            locality_w, street, number, block, staircase, floor, apartment, postal, sector,
-            details, web, parent_country,
-        )))  # fmt: skip
+        out["firme"].append(
+            "^".join(
+                (
+                    name,
+                    cui,
+                    reg,
+                    written_date,
+                    f"ROONRC.{reg}",
+                    form,
+                    "România",
+                    county_w,
+                    locality_w,
+                    street,
+                    number,
+                    block,
+                    staircase,
+                    floor,
+                    apartment,
+                    postal,
+                    sector,
+                    details,
+                    web,
+                    parent_country,
+                )
+            )
+        )
 
         # Status rows: most right away, some later in the file (not adjacent).
         out["stare"].append(f"{reg}^{codes[0]}")
@@ -365,21 +522,30 @@ class _Chunk:
             revision = "3" if day.year >= 2025 else "2"
             table = _REV3 if revision == "3" else _REV2
             count = min(int(rng.expovariate(1 / 5.2)) + 1, 40)
-            picked = {rng.choice(_COMMON_CAEN) if revision == "2" else rng.choice(table)[0]
-                      for _ in range(count)}  # fmt: skip
+            picked = {
+                rng.choice(_COMMON_CAEN) if revision == "2" else rng.choice(table)[0]
+                for _ in range(count)
+            }
             out["caen"].extend(f"{reg}^{code}^{revision}" for code in sorted(picked))
 
         # Representatives: name and role, plus the birth data the real file carries.
         if quirk == "no_representative" or rng.random() < 0.01:
             out["repr"].append(f"{reg}^FARA REPREZENTANT^^^^^^^^")
         else:
-            people = [name.rsplit(" ", 3)[0].strip('" ')] if kind == 1 else [
-                self._person() for _ in range(1 if rng.random() < 0.8 else 2)]
+            people = (
+                [name.rsplit(" ", 3)[0].strip('" ')]
+                if kind == 1
+                else [self._person() for _ in range(1 if rng.random() < 0.8 else 2)]
+            )
             for person in people:
-                role = "TITULAR" if kind == 1 else rng.choices(
-                    [r for r, _ in voc.ROLES], [w for _, w in voc.ROLES])[0]
+                role = (
+                    "TITULAR"
+                    if kind == 1
+                    else rng.choices([r for r, _ in voc.ROLES], [w for _, w in voc.ROLES])[0]
+                )
                 if rng.random() < 0.89:
-                    birth = f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1950, 2002)}"
+                    day_, month_ = rng.randint(1, 28), rng.randint(1, 12)
+                    birth = f"{day_:02d}/{month_:02d}/{rng.randint(1950, 2002)}"
                     place = rng.choice(voc.PLACES)
                     born = f"{birth}^{place[1][0]}^{place[0]}^România"
                 else:
@@ -387,7 +553,9 @@ class _Chunk:
                 out["repr"].append(f"{reg}^{person}^{role}^{born}^{locality}^{county}^România")
             if state in ("insolvency", "bankruptcy", "liquidation", "reorganisation"):
                 role = "LICHIDATOR" if state == "liquidation" else "ADMINISTRATOR JUDICIAR"
-                out["repr"].append(f"{reg}^CASA DE INSOLVENŢĂ {rng.choice(voc.STEMS)} SPRL^{role}^^^^^^^")
+                out["repr"].append(
+                    f"{reg}^CASA DE INSOLVENŢĂ {rng.choice(voc.STEMS)} SPRL^{role}^^^^^^^"
+                )
 
         # Financial statements, for companies that trade and have a CUI.
         if kind == 0 and cui and len(cui) <= 10 and cui != "0" and state != "struck_off":
@@ -416,9 +584,26 @@ class _Chunk:
             equity = fixed + current - debts
             staff = employees if rng.random() > 0.00005 else 5_009_387_154
             values = [
-                fixed, current, int(current * 0.3), int(current * 0.5), int(current * 0.2),
-                rng.randrange(0, 2000), debts, 0, 0, equity, capital, 0, turnover, revenue,
-                expenses, max(gross, 0), max(-gross, 0), max(net, 0), max(-net, 0), staff,
+                fixed,
+                current,
+                int(current * 0.3),
+                int(current * 0.5),
+                int(current * 0.2),
+                rng.randrange(0, 2000),
+                debts,
+                0,
+                0,
+                equity,
+                capital,
+                0,
+                turnover,
+                revenue,
+                expenses,
+                max(gross, 0),
+                max(-gross, 0),
+                max(net, 0),
+                max(-net, 0),
+                staff,
             ]
             cells = [str(v) for v in values]
             if rng.random() < 0.02:
@@ -426,8 +611,7 @@ class _Chunk:
             written_cui = cui if rng.random() > 0.005 else f"RO {cui}"
             family = "bl" if big else "uu"
             delimiter = ";" if (family, year) == ("bl", self.plan.years[0]) else ","
-            out[f"{family}{year}"].append(
-                delimiter.join([written_cui, str(int(caen)), *cells]))
+            out[f"{family}{year}"].append(delimiter.join([written_cui, str(int(caen)), *cells]))
 
     def run(self) -> dict[str, tuple[str, int]]:
         pair: str | None = None
@@ -461,8 +645,14 @@ def _n_caen_lines() -> Iterator[str]:
                 yield f"{section}^^{code[:2]}^{code[:3]}^{code}^{title}^{revision}"
 
 
-def _write(path: Path, header: str, body: Iterator[str] | None = None, *, bom: bool = True,
-           encoding: str = "utf-8") -> None:
+def _write(
+    path: Path,
+    header: str,
+    body: Iterator[str] | None = None,
+    *,
+    bom: bool = True,
+    encoding: str = "utf-8",
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig" if bom else encoding, newline="") as handle:
         handle.write(header + "\r\n")
@@ -502,17 +692,27 @@ def make_sample(
     for folder in (onrc_dir, codes_dir):
         folder.mkdir(parents=True, exist_ok=True)
     (out / "README.md").write_text(SAMPLE_README.format(seed=seed, companies=companies), "utf-8")
-    _write(codes_dir / "N_STARE_FIRMA.CSV", "COD^DENUMIRE", (f"{c}^{label}" for c, label in STATUS_LABELS))
-    _write(codes_dir / "N_VERSIUNE_CAEN.CSV", "COD^DESCRIERE", iter((
-        "0^Versiunea 1998", "1^Versiunea 2003", "2^Versiunea 2008", "3^Versiunea 2025")))
+    _write(
+        codes_dir / "N_STARE_FIRMA.CSV",
+        "COD^DENUMIRE",
+        (f"{c}^{label}" for c, label in STATUS_LABELS),
+    )
+    _write(
+        codes_dir / "N_VERSIUNE_CAEN.CSV",
+        "COD^DESCRIERE",
+        iter(("0^Versiunea 1998", "1^Versiunea 2003", "2^Versiunea 2008", "3^Versiunea 2025")),
+    )
     caen_lines = _n_caen_lines()
     _write(codes_dir / "N_CAEN.CSV", next(caen_lines), caen_lines)
 
     files = {
         "firme": (onrc_dir / "OD_FIRME.CSV", FIRME_HEADER, "utf-8-sig"),
         "stare": (onrc_dir / "OD_STARE_FIRMA.CSV", "COD_INMATRICULARE^COD", "utf-8-sig"),
-        "caen": (onrc_dir / "OD_CAEN_AUTORIZAT.CSV",
-                 "COD_INMATRICULARE^COD_CAEN_AUTORIZAT^VER_CAEN_AUTORIZAT", "utf-8-sig"),
+        "caen": (
+            onrc_dir / "OD_CAEN_AUTORIZAT.CSV",
+            "COD_INMATRICULARE^COD_CAEN_AUTORIZAT^VER_CAEN_AUTORIZAT",
+            "utf-8-sig",
+        ),
         "repr": (onrc_dir / "OD_REPREZENTANTI_LEGALI.CSV", REPRESENTATIVES_HEADER, "utf-8-sig"),
     }
     for year in years:
@@ -521,7 +721,9 @@ def make_sample(
         # One year's description files are in cp1250, as some published ones are.
         label_encoding = "cp1250" if year == years[1 % len(years)] else "utf-8"
         for family, stem in (("uu", f"web_uu_an{year}"), ("bl", f"web_bl_bs_sl_an{year}")):
-            header = MF_HEADER.replace(",", ";") if (family, year) == ("bl", years[0]) else MF_HEADER
+            header = (
+                MF_HEADER.replace(",", ";") if (family, year) == ("bl", years[0]) else MF_HEADER
+            )
             files[f"{family}{year}"] = (folder / f"{stem}.txt", header, "utf-8")
             labels = (f"{label};I{n}" for n, label in enumerate(MF_LABELS, start=1))
             with (folder / f"{stem}.csv").open("w", encoding=label_encoding, newline="") as handle:

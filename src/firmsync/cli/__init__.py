@@ -1,0 +1,38 @@
+"""The ``firmsync`` console script: firmsync's own commands, then Django's.
+
+``firmsync registry …`` and the other commands below are click commands; anything else
+(``firmsync migrate``, ``firmsync createsuperuser``…) goes to Django's manage.py machinery,
+so one script runs everything. Errors become a message and an exit code here, at the edge.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from firmsync.cli.demo import demo
+from firmsync.cli.registry import registry
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """firmsync: official Romanian company data for your CRM's company cards."""
+
+
+cli.add_command(registry)
+cli.add_command(demo)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args and not args[0].startswith("-") and args[0] not in cli.commands:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmsync.project.settings")
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["firmsync", *args])
+        return
+    cli.main(args=args, prog_name="firmsync")

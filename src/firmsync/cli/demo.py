@@ -1,0 +1,29 @@
+"""``firmsync demo``: the embedded default, ready to look at."""
+
+from __future__ import annotations
+
+import click
+
+from firmsync import conf
+from firmsync.cli.registry import open_store, stats_data
+from firmsync.registry.importer import import_paths
+from firmsync.registry.sample import make_sample
+
+
+@click.command()
+@click.option("--companies", type=click.IntRange(min=100), default=20_000, show_default=True)
+def demo(companies: int) -> None:
+    """Prepare a sample register (generated, in the official formats) and show its stats."""
+    config = conf.load()
+    sample = config.data_dir / "sample"
+    store = open_store()
+    if store.meta("snapshot") is None:
+        click.echo(f"Generating a sample register of {companies:,} companies in {sample} …")
+        make_sample(sample, companies=companies)
+        click.echo("Importing it …")
+        import_paths(store, [sample], reports_dir=config.data_dir / "import-reports")
+    data = stats_data(store)
+    click.echo(f"Register snapshot {data['snapshot']}: {data['registrations']:,} registrations")
+    for status, count in data["by_status"].items():  # type: ignore[union-attr]
+        click.echo(f"  {status:<12} {count:>8,}")
+    click.echo("Try: firmsync registry show <CUI>   (CUIs: firmsync registry stats --json)")

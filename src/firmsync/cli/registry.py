@@ -1,0 +1,212 @@
+"""``firmsync registry``: import the official files, look companies up, make sample data."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from firmsync import conf
+from firmsync.identity import cui as cui_id
+from firmsync.identity.exceptions import IdentityError
+from firmsync.registry.importer import import_paths
+from firmsync.registry.sample import make_sample
+from firmsync.registry.store import RegisterStore
+from firmsync.sources.register import facts_from_register
+
+err = Console(stderr=True)
+
+
+def open_store() -> RegisterStore:
+    return RegisterStore(conf.load().register_url)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    )
+
+
+@click.group()
+def registry() -> None:
+    """The local mirror of the official register (ONRC) and MF financial statements."""
+
+
+@registry.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--snapshot",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Snapshot date, if the folder names (firme-DD-MM-YYYY) do not say it.",
+)
+def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
+    """Import official files or folders; each file is recognised by its name."""
+    store = open_store()
+    tasks: dict[str, int] = {}
+    with _progress() as bar:
+
+        def progress(name: str, total: int | None, advance: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], advance=advance)
+
+        result = import_paths(
+            store,
+            list(paths),
+            snapshot=snapshot.date() if snapshot else None,  # type: ignore[attr-defined]
+            reports_dir=conf.load().data_dir / "import-reports",
+            progress=progress,
+        )
+    for item, report in result.files:
+        click.echo(
+            f"{item.path.name}: {report.rows_loaded} loaded, "
+            f"{report.rows_rejected} rejected, {sum(report.warnings.values())} warnings"
+        )
+        for problem in report.examples[:5]:
+            click.echo(f"  {problem}")
+    for path in result.skipped:
+        click.echo(f"{path}: not an official file firmsync knows; skipped")
+    if not result.files:
+        raise click.ClickException("no official files found")
+
+
+def stats_data(store: RegisterStore) -> dict[str, object]:
+    rejected: Counter[str] = Counter()
+    for kind, problems in store.query(
+        "SELECT kind, problems FROM import_run WHERE id IN "
+        "(SELECT MAX(id) FROM import_run GROUP BY file)"
+    ):
+        for reason, count in json.loads(problems or "{}").get("rejected", {}).items():
+            rejected[f"{kind}: {reason}"] += count
+    return {
+        "snapshot": store.meta("snapshot"),
+        "registrations": store.scalar("SELECT COUNT(*) FROM registration"),
+        "companies": store.scalar("SELECT COUNT(DISTINCT cui) FROM registration"),
+        "by_status": dict(
+            store.query("SELECT status, COUNT(*) FROM registration GROUP BY status ORDER BY 2 DESC")
+        ),
+        "cui_issues": dict(
+            store.query(
+                "SELECT cui_issue, COUNT(*) FROM registration WHERE cui_issue IS NOT NULL "
+                "GROUP BY cui_issue ORDER BY 2 DESC"
+            )
+        ),
+        "financial_years": {
+            f"{year} {family}": n
+            for year, family, n in store.query(
+                "SELECT year, family, COUNT(*) FROM financial GROUP BY year, family "
+                "ORDER BY year DESC, family"
+            )
+        },
+        "rejected_rows": dict(rejected),
+        "status_changes": store.scalar("SELECT COUNT(*) FROM status_change"),
+    }
+
+
+@registry.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(as_json: bool) -> None:
+    """Companies by status, snapshot date, financial years, rejected rows by reason."""
+    data = stats_data(open_store())
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Snapshot:       {data['snapshot'] or '(none imported)'}")
+    click.echo(f"Registrations:  {data['registrations']:,}")
+    click.echo(f"Distinct CUIs:  {data['companies']:,}")
+    for title in ("by_status", "cui_issues", "financial_years", "rejected_rows"):
+        values = data[title]
+        assert isinstance(values, dict)
+        click.echo(f"{title.replace('_', ' ').capitalize()}:")
+        for key, count in values.items():
+            click.echo(f"  {key:<40} {count:>10,}")
+        if not values:
+            click.echo("  (none)")
+
+
+@registry.command("show")
+@click.argument("cui")
+@click.option("--json", "as_json", is_flag=True, help="Print one CompanyFacts object.")
+def show(cui: str, as_json: bool) -> None:
+    """The register's facts for one CUI. Exit 1 if unknown, 2 if not a valid CUI."""
+    try:
+        canonical = cui_id.validate(cui)
+    except IdentityError as error:
+        # Old records carry CUIs with a wrong check digit; the register keeps them (flagged).
+        digits, issue = cui_id.classify(cui)
+        facts = facts_from_register(open_store(), digits) if digits else None
+        if facts is None:
+            click.echo(f"Invalid CUI {cui!r}: {error} ({error.code})", err=True)
+            sys.exit(2)
+        click.echo(f"Note: CUI {digits} has a wrong check digit ({issue}).", err=True)
+        canonical = digits
+    facts = facts_from_register(open_store(), canonical)
+    if facts is None:
+        click.echo(f"CUI {canonical} is not in the register.", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(facts.to_json(indent=2))
+        return
+    click.echo(f"{facts.name}  (CUI {facts.cui}, {facts.reg_number}, {facts.legal_form or '-'})")
+    click.echo(
+        f"  Status:      {facts.status}  "
+        + ", ".join(f"{c.code} {c.label or ''}".strip() for c in facts.status_codes)
+    )
+    click.echo(f"  Registered:  {facts.registered_on or '-'}")
+    if facts.address:
+        a = facts.address
+        parts = [
+            a.street,
+            a.number,
+            a.block and f"bl. {a.block}",
+            a.locality,
+            a.county,
+            a.postal_code,
+        ]
+        click.echo(f"  Address:     {', '.join(p for p in parts if p)}")
+    if facts.main_caen:
+        click.echo(f"  Main CAEN:   {facts.main_caen.code} {facts.main_caen.title or ''}")
+    for f in facts.financials:
+        click.echo(
+            f"  {f.year}: turnover {f.turnover}, net profit {f.net_profit}, employees {f.employees}"
+        )
+    for person in facts.representatives:
+        click.echo(f"  {person.role or '-'}: {person.name}")
+    if len(facts.registrations) > 1:
+        click.echo("  Registrations with this CUI:")
+        for r in facts.registrations:
+            click.echo(f"    {r.reg_number}  {r.status}  {r.name}")
+
+
+@registry.command("make-sample")
+@click.option("--companies", type=click.IntRange(min=1), required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--snapshot", type=click.DateTime(["%Y-%m-%d"]), default="2026-11-02", show_default=True
+)
+def make_sample_command(companies: int, out: Path, seed: int, snapshot: object) -> None:
+    """Write generated sample data in exactly the official file formats."""
+    with _progress() as bar:
+        task = bar.add_task("companies", total=companies)
+        summary = make_sample(
+            out,
+            companies=companies,
+            seed=seed,
+            snapshot=snapshot.date() if snapshot else date(2026, 11, 2),  # type: ignore[attr-defined]
+            progress=lambda n: bar.update(task, advance=n),
+        )
+    for name, rows in summary.files.items():
+        click.echo(f"{name}: {rows:,} rows")

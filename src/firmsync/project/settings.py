@@ -1,0 +1,85 @@
+"""Django settings, all taken from :mod:`firmsync.conf` (``FIRMSYNC_*`` variables)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import dj_database_url
+
+from firmsync import conf
+
+CONFIG = conf.load()
+CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = CONFIG.secret_key
+DEBUG = CONFIG.debug
+ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "firmsync.project.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+WSGI_APPLICATION = "firmsync.project.wsgi.application"
+
+# The CRM in "default"; the register in "registry", its own database (DESIGN §4.1). The
+# register has no Django models: firmsync.registry reads and writes it with its own SQL.
+DATABASES = {
+    "default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60),
+    "registry": dj_database_url.parse(CONFIG.register_url),
+}
+DATABASE_ROUTERS = ["firmsync.project.routers.RegisterRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "ro"
+LANGUAGES = [("ro", "Română"), ("en", "English")]
+TIME_ZONE = "Europe/Bucharest"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = CONFIG.data_dir / "static"
+
+_queue = urlparse(CONFIG.queue_url)
+if _queue.scheme == "redis":
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "firmsync",
+        "url": CONFIG.queue_url,
+        "immediate": False,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "firmsync",
+        "filename": CONFIG.queue_url.removeprefix("sqlite:///"),
+        "immediate": False,
+    }

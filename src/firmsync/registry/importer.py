@@ -1,0 +1,430 @@
+"""Importing official files into the register store.
+
+``import_paths`` takes files and folders, recognises every file by its name (ONRC current
+and old layouts, MF data and description files), orders them so code tables come before the
+rows that use them, and loads each one streaming. A bad row is reported with file and line
+and counted, never silently dropped and never fatal; the whole report of a file also goes to
+``<data>/import-reports/``.
+
+Re-importing the same snapshot changes nothing; a newer snapshot updates registrations in
+place and records every status change with its snapshot date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from firmsync.registry import mf, onrc
+from firmsync.registry.reader import DelimitedFile, FileReport
+from firmsync.registry.store import RegisterStore
+
+__all__ = ["ImportResult", "RecognisedFile", "import_paths", "recognise"]
+
+T = TypeVar("T")
+
+# Kinds in load order: code tables, then registrations, then what joins to them.
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("status_labels", r"^(n_stare_firma|5nomenclator_stari_firma).*\.csv$"),
+    ("caen_versions", r"^n_versiune_caen.*\.csv$"),
+    ("caen_titles", r"^n_caen.*\.csv$"),
+    ("registrations", r"^(od_firme|[1-4]firme_(ne)?radiate_(cu|fara)_sediu).*\.csv$"),
+    ("status_codes", r"^od_stare_firma.*\.csv$"),
+    ("caen_authorised", r"^od_caen_autorizat.*\.csv$"),
+    ("representatives", r"^od_reprezentanti_(legali|if).*\.csv$"),
+    ("financials", r"^web_?(uu|bl_?bs_?sl)_?an_?(\d{4})\.txt$"),
+    ("description", r"^web_?\w*\d{4}.*\.csv$"),  # read with its data file
+)
+_ORDER = {kind: n for n, (kind, _) in enumerate(_PATTERNS)}
+_DATE_IN_PATH = re.compile(r"(\d{2})[-_.](\d{2})[-_.](\d{4})|(\d{4})-(\d{2})-(\d{2})")
+_MF_NAME = re.compile(r"^web_?(uu|bl_?bs_?sl)_?an_?(\d{4})\.txt$", re.I)
+_FIRME_OLD = re.compile(r"^[1-4]firme_", re.I)
+
+
+@dataclass(frozen=True)
+class RecognisedFile:
+    path: Path
+    kind: str  # one of the kinds in _PATTERNS, or "unknown"
+
+
+@dataclass
+class ImportResult:
+    files: list[tuple[RecognisedFile, FileReport]]
+    skipped: list[Path]
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(report.rows_rejected for _, report in self.files)
+
+
+def recognise(path: Path) -> RecognisedFile:
+    name = path.name.lower()
+    for kind, pattern in _PATTERNS:
+        if re.match(pattern, name):
+            return RecognisedFile(path, kind)
+    return RecognisedFile(path, "unknown")
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(p for p in sorted(path.rglob("*")) if p.is_file())
+        else:
+            files.append(path)
+    return files
+
+
+def snapshot_of(path: Path) -> date | None:
+    """The snapshot date written in a dataset's folder or file name (``firme-02-09-2026``)."""
+    for part in reversed(path.parts):
+        match = _DATE_IN_PATH.search(part)
+        if match:
+            d, m, y, y2, m2, d2 = match.groups()
+            try:
+                return date(int(y or y2), int(m or m2), int(d or d2))
+            except ValueError:
+                continue
+    return None
+
+
+def _counted(
+    rows: Iterable[T],
+    report: FileReport,
+    progress: Callable[[int], None] | None,
+    every: int = 50_000,
+) -> Iterator[T]:
+    """Passes rows through, counting them as loaded and ticking the progress bar."""
+    n = 0
+    for row in rows:
+        n += 1
+        if progress and n % every == 0:
+            progress(every)
+        yield row
+    report.rows_loaded += n
+    if progress:
+        progress(n % every)
+
+
+class _Importer:
+    def __init__(
+        self,
+        store: RegisterStore,
+        *,
+        snapshot: date | None,
+        reports_dir: Path | None,
+        progress: Callable[[str, int | None, int], None] | None,
+    ) -> None:
+        self.store = store
+        self.snapshot = snapshot
+        self.reports_dir = reports_dir
+        self.progress = progress
+
+    # --- per kind ----------------------------------------------------------------------
+    def status_labels(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
+        rows = [
+            (
+                label.code,
+                label.label,
+                label.category,
+                onrc.CATEGORY_RANK.get(label.category or "", 0),
+            )
+            for label in _counted(onrc.parse_status_labels(source), source.report, tick)
+        ]
+        with self.store.transaction():
+            for row in rows:
+                self.store.execute("DELETE FROM status_label WHERE code = ?", row[:1])
+                self.store.execute(
+                    "INSERT INTO status_label (code, label, category, rank) VALUES (?, ?, ?, ?)",
+                    row,
+                )
+
+    def caen_versions(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
+        rows = list(_counted(onrc.parse_caen_versions(source), source.report, tick))
+        with self.store.transaction():
+            for row in rows:
+                self.store.execute("DELETE FROM caen_version WHERE code = ?", row[:1])
+                self.store.execute(
+                    "INSERT INTO caen_version (code, description, revision) VALUES (?, ?, ?)", row
+                )
+
+    def caen_titles(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
+        rows = {
+            (code, rev): title
+            for code, rev, title in _counted(onrc.parse_caen_titles(source), source.report, tick)
+            if rev is not None
+        }
+        with self.store.transaction():
+            for code, revision in rows:
+                self.store.execute(
+                    "DELETE FROM caen_title WHERE code = ? AND revision = ?", (code, revision)
+                )
+        self.store.bulk_load(
+            "caen_title", ("code", "revision", "title"), ((c, r, t) for (c, r), t in rows.items())
+        )
+
+    def registrations(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
+        store, seen = self.store, self._snapshot_text(source.path)
+        stage = store.recreate("registration", stage=True)
+        columns = (*onrc.REGISTRATION_COLUMNS, "first_seen", "last_seen")
+        rows = ((*row, seen, seen) for row in onrc.parse_registrations(source))
+        store.bulk_load(stage, columns, _counted(rows, source.report, tick))
+        store.execute(f"CREATE INDEX {stage}_reg_number ON {stage} (reg_number)")
+        self._number_duplicates(stage, source.report)
+        if store.is_empty("registration"):
+            store.execute("DROP TABLE registration")
+            store.execute(f"ALTER TABLE {stage} RENAME TO registration")
+            store.execute(f"DROP INDEX {stage}_reg_number")
+            store.create_indexes("registration")
+        else:
+            self._merge_registrations(stage)
+        if store.scalar("SELECT 1 FROM registration WHERE old_status_codes IS NOT NULL LIMIT 1"):
+            self._status_from_old_layout()
+        current = store.meta("snapshot")
+        if current is None or seen > current:
+            store.set_meta("snapshot", seen)
+
+    def _number_duplicates(self, stage: str, report: FileReport) -> None:
+        groups = self.store.query(
+            f"SELECT reg_number FROM {stage} GROUP BY reg_number HAVING COUNT(*) > 1"
+        )
+        for (reg_number,) in groups:
+            lines = [
+                row[0]
+                for row in self.store.query(
+                    f"SELECT line FROM {stage} WHERE reg_number = ? ORDER BY line", (reg_number,)
+                )
+            ]
+            for dup, line in enumerate(lines[1:], start=1):
+                self.store.execute(
+                    f"UPDATE {stage} SET dup = ? WHERE reg_number = ? AND line = ?",
+                    (dup, reg_number, line),
+                )
+                report.warn(
+                    line, "duplicate register number", f"{reg_number} (also on line {lines[0]})"
+                )
+
+    def _merge_registrations(self, stage: str) -> None:
+        data = [c for c in onrc.REGISTRATION_COLUMNS if c != "line"]
+        changed = " OR ".join(f"r.{c} IS DISTINCT FROM s.{c}" for c in data)
+        if self.store.dialect == "sqlite":
+            changed = changed.replace("IS DISTINCT FROM", "IS NOT")
+        assignments = ", ".join(f"{c} = s.{c}" for c in (*data, "line", "last_seen"))
+        all_columns = ", ".join((*data, "line", "dup", "first_seen", "last_seen"))
+        with self.store.transaction():
+            self.store.execute(
+                f"UPDATE registration AS r SET {assignments} FROM {stage} AS s "
+                "WHERE r.reg_number = s.reg_number AND r.dup = s.dup "
+                f"AND s.last_seen >= r.last_seen AND (s.last_seen > r.last_seen OR {changed})"
+            )
+            self.store.execute(
+                f"INSERT INTO registration ({all_columns}) SELECT {all_columns} FROM {stage} AS s "
+                "WHERE NOT EXISTS (SELECT 1 FROM registration AS r "
+                "WHERE r.reg_number = s.reg_number AND r.dup = s.dup)"
+            )
+        self.store.execute(f"DROP TABLE {stage}")
+
+    def _status_from_old_layout(self) -> None:
+        """The old layout carries status codes inline (``STARE_FIRMA``, comma-separated)."""
+        rows = self.store.query(
+            "SELECT reg_number, old_status_codes FROM registration "
+            "WHERE old_status_codes IS NOT NULL"
+        )
+        pairs = {(reg, code) for reg, codes in rows for code in codes.split(",")}
+        stage = self.store.recreate("status_code", stage=True)
+        self.store.bulk_load(stage, ("reg_number", "code"), sorted(pairs))
+        with self.store.transaction():
+            self.store.execute(
+                f"DELETE FROM status_code WHERE reg_number IN (SELECT reg_number FROM {stage})"
+            )
+            self.store.execute(f"INSERT INTO status_code SELECT * FROM {stage}")
+        self.store.execute(f"DROP TABLE {stage}")
+        self._derive_status(self.store.meta("snapshot") or self._snapshot_text(None))
+
+    def status_codes(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
+        self._replace(
+            "status_code",
+            ("reg_number", "code"),
+            _counted(onrc.parse_status_codes(source), source.report, tick),
+        )
+        self._derive_status(self._snapshot_text(source.path))
+
+    def _derive_status(self, snapshot: str) -> None:
+        """Each registration's state from all its status codes; changes are recorded."""
+        store = self.store
+        ordered = (
+            "string_agg(s.code, ',' ORDER BY s.code)"
+            if store.dialect == "postgresql"
+            else "group_concat(s.code, ',')"
+        )
+        cases = " ".join(f"WHEN {rank} THEN '{cat}'" for rank, cat in onrc.RANK_CATEGORY.items())
+        source = (
+            "status_code"
+            if store.dialect == "postgresql"
+            else ("(SELECT reg_number, code FROM status_code ORDER BY reg_number, code)")
+        )
+        store.execute("DROP TABLE IF EXISTS stage_status")
+        store.execute(
+            f"CREATE TABLE stage_status AS SELECT s.reg_number AS reg_number, "
+            f"CASE MAX(COALESCE(l.rank, 0)) {cases} ELSE 'unknown' END AS status, "
+            f"{ordered} AS codes FROM {source} AS s "
+            "LEFT JOIN status_label AS l ON l.code = s.code GROUP BY s.reg_number"
+        )
+        store.execute("CREATE INDEX stage_status_reg ON stage_status (reg_number)")
+        distinct = "IS NOT" if store.dialect == "sqlite" else "IS DISTINCT FROM"
+        with store.transaction():
+            store.execute(
+                "INSERT INTO status_change "
+                "(reg_number, snapshot, old_status, new_status, old_codes, new_codes) "
+                "SELECT r.reg_number, ?, r.status, t.status, r.status_codes, t.codes "
+                "FROM registration AS r JOIN stage_status AS t ON t.reg_number = r.reg_number "
+                f"WHERE r.status_codes IS NOT NULL AND r.status_codes {distinct} t.codes "
+                "AND r.last_seen <= ?",
+                (snapshot, snapshot),
+            )
+            store.execute(
+                "UPDATE registration AS r SET status = t.status, status_codes = t.codes "
+                "FROM stage_status AS t WHERE t.reg_number = r.reg_number "
+                f"AND (r.status {distinct} t.status OR r.status_codes {distinct} t.codes)"
+            )
+        store.execute("DROP TABLE stage_status")
+
+    def caen_authorised(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
+        versions = {
+            code: rev for code, rev in self.store.query("SELECT code, revision FROM caen_version")
+        }
+
+        def revision_of(value: str) -> int | None:
+            if value in versions:
+                return versions[value]
+            if value.isdigit() and len(value) == 1:
+                return int(value)  # recent exports write the bare version code
+            return onrc.revision_of_description(value)
+
+        self._replace(
+            "caen_authorised",
+            ("reg_number", "code", "revision"),
+            _counted(onrc.parse_caen_authorised(source, revision_of), source.report, tick),
+        )
+
+    def representatives(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
+        self._replace(
+            "representative",
+            ("reg_number", "name", "role"),
+            _counted(onrc.parse_representatives(source), source.report, tick),
+        )
+
+    def _replace(
+        self, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+    ) -> None:
+        """A companion file is the whole list for its snapshot: load it, then swap it in."""
+        stage = self.store.recreate(table, stage=True)
+        self.store.bulk_load(stage, columns, rows)
+        with self.store.transaction():
+            self.store.execute(f"DROP TABLE {table}")
+            self.store.execute(f"ALTER TABLE {stage} RENAME TO {table}")
+        self.store.create_indexes(table)
+
+    def financials(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
+        match = _MF_NAME.match(source.path.name)
+        assert match is not None
+        family = "uu" if match.group(1).lower() == "uu" else "bl_bs_sl"
+        year = int(match.group(2))
+        description = mf.description_for(source.path)
+        if description is None:
+            raise mf.LabelMismatch(f"{source.path.name}: no column-description file beside it")
+        mapping = mf.read_description(description)
+        columns = ("cui", "year", "family", "caen", *mf.FIELD_NAMES)
+        with self.store.transaction():
+            self.store.execute(
+                "DELETE FROM financial WHERE year = ? AND family = ?", (year, family)
+            )
+        self.store.bulk_load(
+            "financial",
+            columns,
+            _counted(mf.parse_financials(source, year, family, mapping), source.report, tick),
+        )
+        duplicates = self.store.query(
+            "SELECT cui, COUNT(*) FROM financial WHERE year = ? AND family = ? "
+            "GROUP BY cui HAVING COUNT(*) > 1",
+            (year, family),
+        )
+        for cui_value, count in duplicates:
+            source.report.warn(0, f"CUI filed {count} times for {year}", cui_value)
+
+    # --- driver ------------------------------------------------------------------------
+    def _snapshot_text(self, path: Path | None) -> str:
+        found = self.snapshot or (snapshot_of(path) if path else None) or date.today()
+        return found.isoformat()
+
+    def run(self, item: RecognisedFile) -> FileReport:
+        log = None
+        if self.reports_dir is not None:
+            self.reports_dir.mkdir(parents=True, exist_ok=True)
+            log = (self.reports_dir / f"{item.path.name}.problems.txt").open("w", encoding="utf-8")
+        report = FileReport(str(item.path), log=log)
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        delimiters = ",;" if item.kind == "financials" else "^|"
+        try:
+            source = DelimitedFile(item.path, report, delimiters=delimiters)
+            size = item.path.stat().st_size
+            tick = None
+            if self.progress:
+                estimate = max(1, size // 170)
+                self.progress(item.path.name, estimate, 0)
+
+                def tick(n: int) -> None:
+                    self.progress(item.path.name, None, n)  # type: ignore[misc]
+
+            getattr(self, item.kind)(source, tick)
+        finally:
+            if log is not None:
+                log.close()
+        self.store.execute(
+            "INSERT INTO import_run (file, kind, snapshot, started, finished, rows_read, "
+            "rows_loaded, rows_rejected, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                item.path.name,
+                item.kind,
+                self._snapshot_text(item.path),
+                started,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                report.rows_read,
+                report.rows_loaded,
+                report.rows_rejected,
+                json.dumps({"rejected": report.rejected, "warnings": report.warnings}),
+            ),
+        )
+        return report
+
+
+def import_paths(
+    store: RegisterStore,
+    paths: Iterable[Path],
+    *,
+    snapshot: date | None = None,
+    reports_dir: Path | None = None,
+    progress: Callable[[str, int | None, int], None] | None = None,
+) -> ImportResult:
+    """Import every recognised file under ``paths`` into ``store``, code tables first.
+
+    ``progress(file_name, total_or_None, advance)`` is called as rows are loaded.
+    """
+    found = [recognise(p) for p in _expand(paths)]
+    known = [f for f in found if f.kind not in ("unknown", "description")]
+    known.sort(
+        key=lambda f: (
+            _ORDER[f.kind],
+            snapshot_of(f.path) or date.min,
+            bool(_FIRME_OLD.match(f.path.name)),
+        )
+    )
+    importer = _Importer(store, snapshot=snapshot, reports_dir=reports_dir, progress=progress)
+    results = [(item, importer.run(item)) for item in known]
+    skipped = [f.path for f in found if f.kind == "unknown"]
+    return ImportResult(results, skipped)

@@ -1,0 +1,201 @@
+"""The register store: its own database, SQLite by default, PostgreSQL at scale.
+
+The register is large, read-mostly and replaced by newer snapshots, so it lives apart from
+the CRM (DESIGN §4.1) and is written with plain SQL: bulk loads go through ``executemany``
+on SQLite and ``COPY`` on PostgreSQL. One row per registration (key: register number plus a
+``dup`` counter for the rare register number published twice), never one per CUI.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+__all__ = ["RegisterStore"]
+
+BATCH = 20_000
+
+_TABLES = {
+    "registration": """
+        reg_number TEXT NOT NULL, dup INTEGER NOT NULL DEFAULT 0, cui TEXT, cui_issue TEXT,
+        name TEXT NOT NULL, euid TEXT, legal_form TEXT, registered_on TEXT, country TEXT,
+        county TEXT, locality TEXT, street TEXT, number TEXT, block TEXT, staircase TEXT,
+        floor TEXT, apartment TEXT, postal_code TEXT, sector TEXT, details TEXT, web TEXT,
+        parent_country TEXT, old_status_codes TEXT, line INTEGER, first_seen TEXT,
+        last_seen TEXT, status TEXT NOT NULL DEFAULT 'unknown', status_codes TEXT""",
+    "status_code": "reg_number TEXT NOT NULL, code TEXT NOT NULL",
+    "status_label": "code TEXT PRIMARY KEY, label TEXT NOT NULL, category TEXT, rank INTEGER",
+    "status_change": """
+        reg_number TEXT NOT NULL, snapshot TEXT NOT NULL, old_status TEXT, new_status TEXT,
+        old_codes TEXT, new_codes TEXT""",
+    "caen_authorised": "reg_number TEXT NOT NULL, code TEXT NOT NULL, revision INTEGER",
+    "caen_version": "code TEXT PRIMARY KEY, description TEXT, revision INTEGER",
+    "caen_title": "code TEXT NOT NULL, revision INTEGER NOT NULL, title TEXT NOT NULL, "
+    "PRIMARY KEY (code, revision)",
+    "representative": "reg_number TEXT NOT NULL, name TEXT NOT NULL, role TEXT",
+    "financial": """
+        cui TEXT NOT NULL, year INTEGER NOT NULL, family TEXT NOT NULL, caen TEXT,
+        fixed_assets BIGINT, current_assets BIGINT, inventories BIGINT, receivables BIGINT,
+        cash BIGINT, prepaid_expenses BIGINT, total_debts BIGINT, deferred_income BIGINT,
+        provisions BIGINT, equity BIGINT, share_capital BIGINT, state_patrimony BIGINT,
+        turnover BIGINT, total_revenue BIGINT, total_expenses BIGINT, gross_profit BIGINT,
+        gross_loss BIGINT, net_profit BIGINT, net_loss BIGINT, employees BIGINT""",
+    "import_run": """
+        id {serial}, file TEXT NOT NULL, kind TEXT NOT NULL, snapshot TEXT,
+        started TEXT NOT NULL, finished TEXT, rows_read INTEGER, rows_loaded INTEGER,
+        rows_rejected INTEGER, problems TEXT""",
+    "meta": "key TEXT PRIMARY KEY, value TEXT",
+}
+_INDEXES = {
+    "registration": ("reg_number", "cui"),
+    "status_code": ("reg_number",),
+    "status_change": ("reg_number",),
+    "caen_authorised": ("reg_number",),
+    "representative": ("reg_number",),
+    "financial": ("cui",),
+}
+
+
+class RegisterStore:
+    """A connection to the register database with the few operations the importer needs."""
+
+    def __init__(self, url: str, *, schema: str | None = None) -> None:
+        self.url = url
+        parsed = urlparse(url)
+        if parsed.scheme in ("postgres", "postgresql"):
+            import psycopg
+
+            self.dialect = "postgresql"
+            self.connection: Any = psycopg.connect(
+                url.replace("postgres://", "postgresql://", 1), autocommit=True
+            )
+            if schema:
+                with self.connection.cursor() as cursor:
+                    cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+                    cursor.execute(f'SET search_path TO "{schema}"')
+        elif parsed.scheme == "sqlite":
+            self.dialect = "sqlite"
+            path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else parsed.path
+            if path not in ("", ":memory:"):
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.connection = sqlite3.connect(path or ":memory:", isolation_level=None)
+            for pragma in (
+                "journal_mode=WAL",
+                "synchronous=NORMAL",
+                "cache_size=-262144",
+                "temp_store=FILE",
+            ):
+                self.connection.execute(f"PRAGMA {pragma}")
+        else:
+            raise ValueError(f"register URL must be sqlite:///PATH or postgres://…, not {url!r}")
+        self.create_schema()
+
+    # --- plumbing ----------------------------------------------------------------------
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        cursor = self.connection.execute(self._sql(sql), tuple(params))
+        return cursor.rowcount
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        return list(self.connection.execute(self._sql(sql), tuple(params)).fetchall())
+
+    def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        rows = self.query(sql, params)
+        return rows[0][0] if rows else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.dialect == "sqlite":
+            self.connection.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
+        else:
+            with self.connection.transaction():
+                yield
+
+    def close(self) -> None:
+        self.connection.close()
+
+    # --- schema ------------------------------------------------------------------------
+    def _create(self, table: str, name: str | None = None) -> None:
+        serial = "BIGSERIAL PRIMARY KEY" if self.dialect == "postgresql" else "INTEGER PRIMARY KEY"
+        columns = _TABLES[table].format(serial=serial)
+        unlogged = "UNLOGGED " if self.dialect == "postgresql" and name else ""
+        self.execute(f"CREATE {unlogged}TABLE IF NOT EXISTS {name or table} ({columns})")
+
+    def create_indexes(self, table: str) -> None:
+        for column in _INDEXES.get(table, ()):
+            self.execute(f"CREATE INDEX IF NOT EXISTS {table}_{column} ON {table} ({column})")
+
+    def create_schema(self) -> None:
+        for table in _TABLES:
+            self._create(table)
+            self.create_indexes(table)
+
+    def recreate(self, table: str, *, stage: bool = False) -> str:
+        """An empty copy of ``table`` without indexes (``stage_<table>`` when staging)."""
+        name = f"stage_{table}" if stage else table
+        self.execute(f"DROP TABLE IF EXISTS {name}")
+        self._create(table, name if stage else None)
+        return name
+
+    def is_empty(self, table: str) -> bool:
+        return self.scalar(f"SELECT 1 FROM {table} LIMIT 1") is None
+
+    # --- bulk load ---------------------------------------------------------------------
+    def bulk_load(
+        self, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+    ) -> int:
+        """Append ``rows`` to ``table``; returns how many. COPY on PostgreSQL."""
+        count = 0
+        names = ", ".join(columns)
+        if self.dialect == "postgresql":
+            with (
+                self.connection.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+        execute_many = self.connection.executemany
+        batch: list[tuple[Any, ...]] = []
+        self.connection.execute("PRAGMA synchronous=OFF")
+        try:
+            self.connection.execute("BEGIN")
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    execute_many(sql, batch)
+                    count += len(batch)
+                    batch.clear()
+            if batch:
+                execute_many(sql, batch)
+                count += len(batch)
+            self.connection.execute("COMMIT")
+        except BaseException:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            raise
+        finally:
+            self.connection.execute("PRAGMA synchronous=NORMAL")
+        return count
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.execute("DELETE FROM meta WHERE key = ?", (key,))
+        self.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def meta(self, key: str) -> str | None:
+        value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(value) if value is not None else None

@@ -1,0 +1,84 @@
+"""The console script, through its real entry point and JSON output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from firmsync.cli import cli
+
+from .registry.snapshot import write_snapshot
+
+
+@pytest.fixture
+def runner(register_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
+    monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
+    return CliRunner()
+
+
+@pytest.fixture
+def imported(runner: CliRunner, tmp_path: Path) -> CliRunner:
+    result = runner.invoke(cli, ["registry", "import", str(write_snapshot(tmp_path / "data"))])
+    assert result.exit_code == 0, result.output
+    assert "OD_FIRME.CSV: 9 loaded, 1 rejected" in result.output
+    assert "OD_FIRME.CSV:12: rejected: too many fields" in result.output
+    return runner
+
+
+def test_show_json_is_one_company_facts_object(imported: CliRunner) -> None:
+    result = imported.invoke(cli, ["registry", "show", "RO 66815090", "--json"])
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.output)
+    assert facts["cui"] == "66815090"
+    assert facts["reg_number"] == "J2022000001360"
+    assert facts["status"] == "active"
+    assert facts["address"]["county"] == "Tulcea"
+    assert facts["vat"] is None and facts["phone"] is None
+    assert [r["reg_number"] for r in facts["registrations"]] == ["J2022000001360", "J03/1/2004"]
+    assert facts["representatives"] == [{"name": "IONESCU MARIA", "role": "ADMINISTRATOR"}]
+    assert facts["sources"]["reg_number"] == {"source": "register", "as_of": "2026-09-02"}
+    assert "" not in facts.values()
+
+
+def test_show_handles_the_unbalanced_quote_and_the_broken_row(imported: CliRunner) -> None:
+    quoted = json.loads(imported.invoke(cli, ["registry", "show", "18547290", "--json"]).output)
+    assert quoted["name"] == '" CARDIOFORCE SRL' and quoted["status"] == "insolvency"
+    broken = json.loads(imported.invoke(cli, ["registry", "show", "2816464", "--json"]).output)
+    assert broken["address"]["details"] == "ET. 2 CAMERA 3"
+    text = imported.invoke(cli, ["registry", "show", "2816464"]).output
+    assert "ALFA BETA SRL" in text
+
+
+def test_show_exit_codes(imported: CliRunner) -> None:
+    unknown = imported.invoke(cli, ["registry", "show", "14399832"])
+    assert unknown.exit_code == 1 and "not in the register" in unknown.output
+    invalid = imported.invoke(cli, ["registry", "show", "x"])
+    assert invalid.exit_code == 2 and "not_a_number" in invalid.output
+    wrong_digit = imported.invoke(cli, ["registry", "show", "18547291"])
+    assert wrong_digit.exit_code == 0 and "OMEGA VECHE SRL" in wrong_digit.output
+
+
+def test_stats_json(imported: CliRunner) -> None:
+    result = imported.invoke(cli, ["registry", "stats", "--json"])
+    data = json.loads(result.output)
+    assert data["snapshot"] == "2026-09-02"
+    assert data["registrations"] == 9
+    assert data["by_status"]["active"] == 6
+    assert data["cui_issues"] == {"empty": 2, "personal_code": 1, "wrong_check_digit": 1}
+    assert data["financial_years"] == {"2025 uu": 1, "2024 uu": 2}
+    assert data["rejected_rows"]["registrations: too many fields"] == 1
+
+
+def test_make_sample_then_import(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "sample"
+    made = runner.invoke(cli, ["registry", "make-sample", "--companies", "300", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    assert "OD_FIRME.CSV: 300 rows" in made.output
+    imported = runner.invoke(cli, ["registry", "import", str(out)])
+    assert imported.exit_code == 0
+    assert "OD_FIRME.CSV: 300 loaded, 0 rejected" in imported.output
+    assert "README.md: not an official file" in imported.output

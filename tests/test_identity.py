@@ -1,0 +1,118 @@
+"""Property tests for the identity functions: junk never crashes them, valid values survive."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum.ro import cui as stdnum_cui
+
+from firmsync.identity import counties, cui, names, onrc, text
+from firmsync.identity.exceptions import IdentityError
+
+junk = st.one_of(st.text(), st.text(alphabet="0123456789 RO.-/ro"), st.from_regex(r"\d{1,14}"))
+
+
+@given(junk)
+def test_cui_validate_returns_digits_or_raises_an_identity_error(value: str) -> None:
+    try:
+        result = cui.validate(value)
+    except IdentityError as error:
+        assert error.code in {
+            "empty",
+            "not_a_number",
+            "invalid_length",
+            "wrong_check_digit",
+            "personal_code",
+        }
+        return
+    assert result.isdigit() and not result.startswith("0")
+    assert stdnum_cui.is_valid(result)
+
+
+@given(st.integers(min_value=1, max_value=999_999_999))
+def test_every_valid_cui_is_accepted_in_every_spelling(base: int) -> None:
+    number = str(base) + stdnum_cui.calc_check_digit(str(base))
+    if len(number) > 10:
+        return
+    for spelling in (number, f"RO{number}", f"ro {number}", f"00{number}", f" RO 0{number} "):
+        assert cui.validate(spelling) == number
+        assert cui.classify(spelling) == (number, None)
+
+
+@given(junk)
+def test_classify_agrees_with_validate(value: str) -> None:
+    digits, issue = cui.classify(value)
+    try:
+        assert cui.validate(value) == digits and issue is None
+    except IdentityError as error:
+        assert issue == error.code or (issue, error.code) == ("not_a_number", "empty")
+        if issue in ("personal_code", "invalid_length", "empty", "not_a_number"):
+            assert digits is None
+
+
+def test_a_cnp_is_never_a_company_code() -> None:
+    assert cui.classify("1850101410016") == (None, "personal_code")
+    with pytest.raises(IdentityError, match="personal numeric code"):
+        cui.validate("1850101410016")
+
+
+@given(st.text())
+def test_register_numbers_never_crash(value: str) -> None:
+    with contextlib.suppress(IdentityError):
+        onrc.validate(value)
+
+
+@given(
+    st.sampled_from("JFC"),
+    st.integers(1990, 2024),
+    st.integers(1, 99999),
+    st.sampled_from([1, 12, 40, 52]),
+)
+def test_old_register_numbers_parse(letter: str, year: int, serial: int, county: int) -> None:
+    parsed = onrc.parse(f"{letter}{county}/{serial}/{year}")
+    assert (parsed.letter, parsed.county, parsed.serial, parsed.year) == (
+        letter,
+        county,
+        serial,
+        year,
+    )
+
+
+@given(st.text())
+def test_names_never_crash_and_normalising_is_stable(value: str) -> None:
+    name = names.normalise(value)
+    assert name.core == name.core.strip()
+    assert names.normalise(name.core).core == name.core or name.core == ""
+
+
+@given(st.text())
+def test_comma_below_never_leaves_cedillas_and_fold_is_ascii_for_romanian(value: str) -> None:
+    assert not set("şţŞŢ") & set(text.to_comma_below(value))
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ('S.C. "Lemnlind" S.R.L.', ("LEMNLIND", "SRL", None)),
+        (
+            "ABC SRL - IN INSOLVENCY, IN INSOLVENTA, EN PROCEDURE COLLECTIVE",
+            ("ABC", "SRL", "insolvency"),
+        ),
+        ("Ionescu Maria Întreprindere Individuală", ("IONESCU MARIA", "II", None)),
+        ("SOCIETATEA COMERCIALA ALFA SOCIETATE PE ACTIUNI", ("ALFA", "SA", None)),
+        ("SC SC ALFA SRL", ("SC ALFA", "SRL", None)),
+        ("ALFA & BETA SRL (IN LICHIDARE)", ("ALFA BETA", "SRL", "liquidation")),
+    ],
+)
+def test_name_examples(written: str, expected: tuple[str, str | None, str | None]) -> None:
+    assert tuple(names.normalise(written)) == expected
+
+
+def test_every_county_has_a_canonical_name() -> None:
+    for code, plate, name in counties.COUNTIES:
+        assert counties.canonical(text.fold(name)) == name
+        assert counties.canonical(plate) == name
+        assert counties.by_code(code) == name
