@@ -116,3 +116,8 @@ def test_every_county_has_a_canonical_name() -> None:
         assert counties.canonical(text.fold(name)) == name
         assert counties.canonical(plate) == name
         assert counties.by_code(code) == name
+
+
+@given(st.from_regex(r"[0-9]{1,9}", fullmatch=True))
+def test_the_fast_check_digit_agrees_with_stdnum(body: str) -> None:
+    assert cui._check_digit(body) == stdnum_cui.calc_check_digit(body)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from firmsync.registry import mf, onrc
+from firmsync.registry.parallel import Load, default_workers, load_file
 from firmsync.registry.reader import DelimitedFile, FileReport
 from firmsync.registry.store import RegisterStore
 
@@ -119,11 +120,14 @@ class _Importer:
         snapshot: date | None,
         reports_dir: Path | None,
         progress: Callable[[str, int | None, int], None] | None,
+        workers: int,
     ) -> None:
         self.store = store
         self.snapshot = snapshot
         self.reports_dir = reports_dir
         self.progress = progress
+        self.workers = workers
+        self.parallel_from_bytes = 16 << 20
 
     # --- per kind ----------------------------------------------------------------------
     def status_labels(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
@@ -168,18 +172,37 @@ class _Importer:
             "caen_title", ("code", "revision", "title"), ((c, r, t) for (c, r), t in rows.items())
         )
 
+    def _load(
+        self,
+        source: DelimitedFile,
+        kind: str,
+        table: str,
+        columns: tuple[str, ...],
+        tick: Callable[[int], None] | None,
+        **options: Any,
+    ) -> None:
+        suffix = options.pop("suffix", ())
+        load = Load(
+            source.path, kind, self.store.url, table, columns, source.delimiter, options, suffix
+        )
+        big = source.path.stat().st_size >= self.parallel_from_bytes
+        load_file(
+            self.store, load, source.report, workers=self.workers if big else 1, progress=tick
+        )
+
     def registrations(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
         store, seen = self.store, self._snapshot_text(source.path)
         stage = store.recreate("registration", stage=True)
         columns = (*onrc.REGISTRATION_COLUMNS, "first_seen", "last_seen")
-        rows = ((*row, seen, seen) for row in onrc.parse_registrations(source))
-        store.bulk_load(stage, columns, _counted(rows, source.report, tick))
-        store.execute(f"CREATE INDEX {stage}_reg_number ON {stage} (reg_number)")
-        self._number_duplicates(stage, source.report)
-        if store.is_empty("registration"):
+        self._load(source, "registrations", stage, columns, tick, suffix=(seen, seen))
+        first = store.is_empty("registration")
+        if first:  # the staged rows become the register, indexes built once
             store.execute("DROP TABLE registration")
+        index = "registration_reg_number" if first else f"{stage}_reg_number"
+        store.execute(f"CREATE INDEX {index} ON {stage} (reg_number)")
+        self._number_duplicates(stage, source.report)
+        if first:
             store.execute(f"ALTER TABLE {stage} RENAME TO registration")
-            store.execute(f"DROP INDEX {stage}_reg_number")
             store.create_indexes("registration")
         else:
             self._merge_registrations(stage)
@@ -247,11 +270,7 @@ class _Importer:
         self._derive_status(self.store.meta("snapshot") or self._snapshot_text(None))
 
     def status_codes(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
-        self._replace(
-            "status_code",
-            ("reg_number", "code"),
-            _counted(onrc.parse_status_codes(source), source.report, tick),
-        )
+        self._replace(source, "status_codes", "status_code", ("reg_number", "code"), tick)
         self._derive_status(self._snapshot_text(source.path))
 
     def _derive_status(self, snapshot: str) -> None:
@@ -295,36 +314,33 @@ class _Importer:
         store.execute("DROP TABLE stage_status")
 
     def caen_authorised(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
-        versions = {
-            code: rev for code, rev in self.store.query("SELECT code, revision FROM caen_version")
-        }
-
-        def revision_of(value: str) -> int | None:
-            if value in versions:
-                return versions[value]
-            if value.isdigit() and len(value) == 1:
-                return int(value)  # recent exports write the bare version code
-            return onrc.revision_of_description(value)
-
+        versions = dict(self.store.query("SELECT code, revision FROM caen_version"))
         self._replace(
+            source,
+            "caen_authorised",
             "caen_authorised",
             ("reg_number", "code", "revision"),
-            _counted(onrc.parse_caen_authorised(source, revision_of), source.report, tick),
+            tick,
+            versions=versions,
         )
 
     def representatives(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
         self._replace(
-            "representative",
-            ("reg_number", "name", "role"),
-            _counted(onrc.parse_representatives(source), source.report, tick),
+            source, "representatives", "representative", ("reg_number", "name", "role"), tick
         )
 
     def _replace(
-        self, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+        self,
+        source: DelimitedFile,
+        kind: str,
+        table: str,
+        columns: tuple[str, ...],
+        tick: Callable[[int], None] | None,
+        **options: Any,
     ) -> None:
         """A companion file is the whole list for its snapshot: load it, then swap it in."""
         stage = self.store.recreate(table, stage=True)
-        self.store.bulk_load(stage, columns, rows)
+        self._load(source, kind, stage, columns, tick, **options)
         with self.store.transaction():
             self.store.execute(f"DROP TABLE {table}")
             self.store.execute(f"ALTER TABLE {stage} RENAME TO {table}")
@@ -344,10 +360,15 @@ class _Importer:
             self.store.execute(
                 "DELETE FROM financial WHERE year = ? AND family = ?", (year, family)
             )
-        self.store.bulk_load(
+        self._load(
+            source,
+            "financials",
             "financial",
             columns,
-            _counted(mf.parse_financials(source, year, family, mapping), source.report, tick),
+            tick,
+            year=year,
+            family=family,
+            mapping=mapping,
         )
         duplicates = self.store.query(
             "SELECT cui, COUNT(*) FROM financial WHERE year = ? AND family = ? "
@@ -410,10 +431,13 @@ def import_paths(
     snapshot: date | None = None,
     reports_dir: Path | None = None,
     progress: Callable[[str, int | None, int], None] | None = None,
+    workers: int | None = None,
+    parallel_from_bytes: int = 16 << 20,
 ) -> ImportResult:
     """Import every recognised file under ``paths`` into ``store``, code tables first.
 
-    ``progress(file_name, total_or_None, advance)`` is called as rows are loaded.
+    ``progress(file_name, total_or_None, advance)`` is called as rows are loaded. Files of
+    ``parallel_from_bytes`` or more are read by ``workers`` processes (default: every core).
     """
     found = [recognise(p) for p in _expand(paths)]
     known = [f for f in found if f.kind not in ("unknown", "description")]
@@ -424,7 +448,14 @@ def import_paths(
             bool(_FIRME_OLD.match(f.path.name)),
         )
     )
-    importer = _Importer(store, snapshot=snapshot, reports_dir=reports_dir, progress=progress)
+    importer = _Importer(
+        store,
+        snapshot=snapshot,
+        reports_dir=reports_dir,
+        progress=progress,
+        workers=workers or default_workers(),
+    )
+    importer.parallel_from_bytes = parallel_from_bytes
     results = [(item, importer.run(item)) for item in known]
     skipped = [f.path for f in found if f.kind == "unknown"]
     return ImportResult(results, skipped)

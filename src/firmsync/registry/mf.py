@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from firmsync.identity import cui, text
-from firmsync.registry.reader import DelimitedFile, decode_line
+from firmsync.registry.reader import DelimitedFile, Span, decode_line
 
 __all__ = ["FIELDS", "LabelMismatch", "parse_financials", "read_description"]
 
@@ -109,7 +109,12 @@ def _amount(value: str) -> int | None:
 
 
 def parse_financials(
-    source: DelimitedFile, year: int, family: str, mapping: dict[str, str]
+    source: DelimitedFile,
+    span: Span | None = None,
+    *,
+    year: int,
+    family: str,
+    mapping: dict[str, str],
 ) -> Iterator[tuple[object, ...]]:
     """(cui, year, family, caen, *FIELD_NAMES values) per row; amounts in whole RON."""
     cui_i, caen_i = source.column("CUI"), source.column("CAEN")
@@ -122,7 +127,7 @@ def parse_financials(
     ]
     employees_at = FIELD_NAMES.index("employees")
     report = source.report
-    for line, f in source.records():
+    for line, f in source.records(span):
         canonical, issue = cui.classify(f[cui_i])
         if canonical is None:
             report.reject(line, f"CUI: {issue}", f[cui_i] if issue == "empty" else "")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from firmsync.identity import counties, cui, text
-from firmsync.registry.reader import DelimitedFile
+from firmsync.registry.reader import DelimitedFile, Span
 
 __all__ = [
     "REGISTRATION_COLUMNS",
@@ -108,77 +108,99 @@ def postal_code(value: str) -> str | None:
     return digits.zfill(6)
 
 
-def parse_registrations(source: DelimitedFile) -> Iterator[tuple[object, ...]]:
-    """Records of ``OD_FIRME`` (current layout) or the old ``*firme_*_sediu*`` files."""
+def parse_registrations(
+    source: DelimitedFile, span: Span | None = None
+) -> Iterator[tuple[object, ...]]:
+    """Records of ``OD_FIRME`` (current layout) or the old ``*firme_*_sediu*`` files.
+
+    The hot loop of an import (4.2 million rows): diacritics are fixed once per record, and
+    values that repeat (dates, counties, postal codes) are converted once each.
+    """
     _require(source, "DENUMIRE", "CUI", "COD_INMATRICULARE")
     report = source.report
-    col = source.column
-    name_i, cui_i, reg_i = col("DENUMIRE"), col("CUI"), col("COD_INMATRICULARE")
-    date_i, euid_i, form_i = col("DATA_INMATRICULARE"), col("EUID"), col("FORMA_JURIDICA")
-    number_i = col("ADR_NR_STRADA")
-    if number_i is None:
-        number_i = col("ADR_DEN_NR_STRADA")  # the old layout's name for the same column
-    address = [col(c) for c, _ in _ADDRESS]
-    address[4] = number_i
-    postal_i, sector_i = col("ADR_COD_POSTAL"), col("ADR_SECTOR")
-    details_i, web_i, parent_i = col("ADR_COMPLETARE"), col("WEB"), col("TARA_FIRMA_MAMA")
-    status_i = col("STARE_FIRMA")
-    comma_below, classify = text.to_comma_below, cui.classify
-    county_name = counties.canonical
+    width = len(source.header)
 
-    for line, f in source.records():
-        reg = f[reg_i]
-        name = f[name_i]
-        if not reg:
-            report.reject(line, "no register number", "^".join(f))
-            continue
-        if not name:
-            report.reject(line, "no name", "^".join(f))
+    def at(*names: str) -> int:
+        """A column's position; a missing column reads the empty value kept at the end."""
+        for name in names:
+            position = source.column(name)
+            if position is not None:
+                return position
+        return width
+
+    name_i, cui_i, reg_i = at("DENUMIRE"), at("CUI"), at("COD_INMATRICULARE")
+    date_i, postal_i, status_i = at("DATA_INMATRICULARE"), at("ADR_COD_POSTAL"), at("STARE_FIRMA")
+    county_i = at("ADR_JUDET")
+    # Copied as they are (empty → None), in REGISTRATION_COLUMNS order around the converted ones.
+    before = [at("EUID"), at("FORMA_JURIDICA")]
+    address = [at(c) for c, _ in _ADDRESS]
+    address[4] = at("ADR_NR_STRADA", "ADR_DEN_NR_STRADA")  # the old layout's name
+    after = [at("ADR_SECTOR"), at("ADR_COMPLETARE"), at("WEB"), at("TARA_FIRMA_MAMA")]
+    classify = cui.classify
+    dates: dict[str, str | None] = {}
+    county_names: dict[str, str] = {}
+    postal_codes: dict[str, str | None] = {}
+
+    records = source.records(span, transform=text.to_comma_below)
+    for line, f in records:
+        f.append("")
+        reg, name = f[reg_i], f[name_i]
+        if not reg or not name:
+            report.reject(line, "no register number" if not reg else "no name", "^".join(f))
             continue
         canonical, issue = classify(f[cui_i])
         if issue in PERSONAL_ISSUES:
             f[cui_i] = "<personal code removed>"  # never echo a CNP into a report
         registered = None
-        if date_i is not None and f[date_i]:
-            registered = iso_date(f[date_i])
-            if registered is None:
-                report.warn(line, "invalid registration date", f[date_i])
-        values = [f[i] if i is not None else "" for i in address]
-        values = [comma_below(v) if v else None for v in values]
-        if values[1]:
-            values[1] = county_name(values[1]) or values[1]
+        raw = f[date_i]
+        if raw:
+            key = raw[:10]
+            registered = dates.get(key, "?")
+            if registered == "?":
+                registered = dates[key] = iso_date(key)
+            if registered is None or (len(raw) > 10 and iso_date(raw) is None):
+                registered = None
+                report.warn(line, "invalid registration date", raw)
         postal = None
-        if postal_i is not None and f[postal_i]:
-            postal = postal_code(f[postal_i])
+        raw = f[postal_i]
+        if raw:
+            postal = postal_codes.get(raw, "?")
+            if postal == "?":
+                postal = postal_codes[raw] = postal_code(raw)
             if postal is None:
-                report.warn(line, "invalid postal code", f[postal_i])
+                report.warn(line, "invalid postal code", raw)
+        values = [f[i] or None for i in address]
+        county = f[county_i]
+        if county:
+            if county not in county_names:
+                county_names[county] = counties.canonical(county) or county
+            values[1] = county_names[county]
         old_codes = None
-        if status_i is not None and f[status_i]:
+        if f[status_i]:
             old_codes = ",".join(sorted(c.strip() for c in f[status_i].split(",") if c.strip()))
         yield (
             reg,
             canonical,
             issue,
-            comma_below(name),
-            (f[euid_i] or None) if euid_i is not None else None,
-            (f[form_i] or None) if form_i is not None else None,
+            name,
+            f[before[0]] or None,
+            f[before[1]] or None,
             registered,
             *values,
             postal,
-            (f[sector_i] or None) if sector_i is not None else None,
-            (comma_below(f[details_i]) or None) if details_i is not None else None,
-            (f[web_i] or None) if web_i is not None else None,
-            (comma_below(f[parent_i]) or None) if parent_i is not None else None,
+            *[f[i] or None for i in after],
             old_codes,
             line,
         )
 
 
-def parse_status_codes(source: DelimitedFile) -> Iterator[tuple[str, str]]:
+def parse_status_codes(
+    source: DelimitedFile, span: Span | None = None
+) -> Iterator[tuple[str, str]]:
     """``OD_STARE_FIRMA``: (register number, status code), several per registration."""
     _require(source, "COD_INMATRICULARE", "COD")
     reg_i, code_i = source.column("COD_INMATRICULARE"), source.column("COD")
-    for line, f in source.records():
+    for line, f in source.records(span):
         if not f[reg_i] or not f[code_i].isdigit():
             source.report.reject(line, "status row without register number or code", "^".join(f))
             continue
@@ -186,15 +208,27 @@ def parse_status_codes(source: DelimitedFile) -> Iterator[tuple[str, str]]:
 
 
 def parse_caen_authorised(
-    source: DelimitedFile, revision_of: Callable[[str], int | None]
+    source: DelimitedFile, span: Span | None = None, *, versions: dict[str, int | None]
 ) -> Iterator[tuple[str, str, int | None]]:
-    """``OD_CAEN_AUTORIZAT``: (register number, 4-digit code, revision)."""
+    """``OD_CAEN_AUTORIZAT``: (register number, 4-digit code, revision).
+
+    ``versions`` maps ``N_VERSIUNE_CAEN`` codes to revisions; recent exports write the bare
+    code (``2``), older ones a text (``Versiunea 2008``).
+    """
+
+    def revision_of(value: str) -> int | None:
+        if value in versions:
+            return versions[value]
+        if value.isdigit() and len(value) == 1:
+            return int(value)
+        return revision_of_description(value)
+
     _require(source, "COD_INMATRICULARE", "COD_CAEN_AUTORIZAT")
     reg_i = source.column("COD_INMATRICULARE")
     code_i = source.column("COD_CAEN_AUTORIZAT")
     version_i = source.column("VER_CAEN_AUTORIZAT")
     seen_versions: dict[str, int | None] = {}
-    for line, f in source.records():
+    for line, f in source.records(span):
         code = f[code_i].replace(".", "")
         if not f[reg_i] or not code.isdigit() or len(code) > 4:
             source.report.reject(line, "CAEN row without register number or code", "^".join(f))
@@ -210,7 +244,9 @@ def parse_caen_authorised(
         yield f[reg_i], code.zfill(4), revision
 
 
-def parse_representatives(source: DelimitedFile) -> Iterator[tuple[str, str, str | None]]:
+def parse_representatives(
+    source: DelimitedFile, span: Span | None = None
+) -> Iterator[tuple[str, str, str | None]]:
     """``OD_REPREZENTANTI_LEGALI`` / ``_IF``: (register number, name, role) — nothing else."""
     _require(source, "COD_INMATRICULARE")
     name_i = source.column("PERSOANA_IMPUTERNICITA")
@@ -220,7 +256,7 @@ def parse_representatives(source: DelimitedFile) -> Iterator[tuple[str, str, str
         raise MissingColumns(f"{source.path.name}: missing column PERSOANA_IMPUTERNICITA")
     reg_i, role_i = source.column("COD_INMATRICULARE"), source.column("CALITATE")
     comma_below = text.to_comma_below
-    for line, f in source.records():
+    for line, f in source.records(span):
         name = f[name_i]
         if not f[reg_i]:
             source.report.reject(line, "representative without register number", f[reg_i])

@@ -12,15 +12,24 @@ rows by field count): split on the delimiter only, rejoin short rows, report the
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
-__all__ = ["DelimitedFile", "FileReport", "RowProblem", "decode_line"]
+__all__ = ["DelimitedFile", "FileReport", "RowProblem", "Span", "decode_line"]
 
 MAX_RECORD_CHARS = 20_000  # a record rejoined from broken lines never grows past this
+BLOCK = 1 << 22  # bytes read and decoded at a time
 EXCERPT_CHARS = 160
+
+
+class Span(NamedTuple):
+    """Bytes ``start..end`` of a file, beginning with line number ``first_line``."""
+
+    start: int
+    end: int
+    first_line: int
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,10 @@ class FileReport:
     examples: list[RowProblem] = field(default_factory=list)
 
     def _add(self, line: int, reason: str, raw: str, rejected: bool) -> None:
-        problem = RowProblem(self.file, line, reason, raw[:EXCERPT_CHARS], rejected)
+        self.record(RowProblem(self.file, line, reason, raw[:EXCERPT_CHARS], rejected))
+
+    def record(self, problem: RowProblem) -> None:
+        """Keep and log a problem already counted (by a worker reading part of the file)."""
         if len(self.examples) < self.keep:
             self.examples.append(problem)
         if self.log is not None:
@@ -102,51 +114,130 @@ class DelimitedFile:
         self.delimiter = max(counts, key=lambda d: counts[d])
         self.header = [name.strip().upper() for name in first.split(self.delimiter)]
 
+    def split(self, parts: int) -> list[Span]:
+        """Byte ranges of about equal size, for reading the file in parallel.
+
+        Each range starts at a line with exactly the header's number of fields: such a line
+        always starts a record (a record rejoined from broken lines never contains one), so
+        reading the ranges one after the other gives exactly what reading the file does.
+        """
+        size = self.path.stat().st_size
+        width, delimiter = len(self.header), self.delimiter.encode()
+        with self.path.open("rb") as handle:
+            starts = [len(handle.readline())]
+            for k in range(1, parts):
+                handle.seek(max(size * k // parts, starts[-1]))
+                handle.readline()  # finish the line we landed in
+                while True:
+                    offset = handle.tell()
+                    raw = handle.readline()
+                    if not raw or raw.count(delimiter) + 1 == width:
+                        break
+                if raw and offset > starts[-1]:
+                    starts.append(offset)
+            ranges: list[Span] = []
+            handle.seek(0)
+            line, position = 1, 0
+            for n, begin in enumerate(starts):
+                while position < begin:  # count the lines before this range
+                    chunk = handle.read(min(1 << 24, begin - position))
+                    line += chunk.count(b"\n")
+                    position += len(chunk)
+                stop = starts[n + 1] if n + 1 < len(starts) else size
+                ranges.append(Span(begin, stop, line))
+        return ranges
+
     def column(self, name: str) -> int | None:
         try:
             return self.header.index(name)
         except ValueError:
             return None
 
-    def records(self) -> Iterator[tuple[int, list[str]]]:
+    def _blocks(
+        self, start: int, end: int, transform: Callable[[str], str] | None
+    ) -> Iterator[list[str]]:
+        """Decoded physical lines of bytes ``start..end``, a large block at a time."""
+        with self.path.open("rb") as handle:
+            handle.seek(start)
+            remaining, carry = end - start, b""
+            while remaining > 0:
+                chunk = handle.read(min(BLOCK, remaining))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+                data = carry + chunk
+                cut = data.rfind(b"\n") + 1 if remaining > 0 else len(data)
+                if cut == 0:
+                    carry = data
+                    continue
+                data, carry = data[:cut], data[cut:]
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = "\n".join(decode_line(raw) for raw in data.split(b"\n"))
+                if transform is not None:
+                    text = transform(text)
+                lines = text.split("\n")
+                if lines[-1] == "":
+                    lines.pop()
+                yield lines
+            if carry:
+                yield [decode_line(carry)]
+
+    def records(
+        self, span: Span | None = None, *, transform: Callable[[str], str] | None = None
+    ) -> Iterator[tuple[int, list[str]]]:
+        """Records starting in ``span`` (from :meth:`split`; the whole file by default).
+
+        ``transform`` is applied to the text before it is split into values (once per block
+        of lines, not once per value).
+        """
         width, delimiter, report = len(self.header), self.delimiter, self.report
+        if span is None:
+            with self.path.open("rb") as handle:
+                span = Span(len(handle.readline()), self.path.stat().st_size, 2)
+        start, end, first_line = span
+        left, right = f" {delimiter}", f"{delimiter} "  # a value that needs stripping
         pending: str | None = None
         pending_line = 0
-        with self.path.open("rb", buffering=1 << 20) as handle:
-            handle.readline()
-            number = 1
-            for raw in handle:
-                number += 1
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    line = raw.decode("cp1250", errors="replace")
-                line = line.rstrip("\r\n")
-                if pending is not None:
-                    joined = f"{pending} {line}"
-                    count = joined.count(delimiter) + 1
-                    if count <= width and len(joined) <= MAX_RECORD_CHARS:
-                        if count == width:
-                            report.rows_read += 1
-                            yield pending_line, [v.strip() for v in joined.split(delimiter)]
-                            pending = None
+        number = first_line - 1
+        read = 0
+        try:
+            for lines in self._blocks(start, end, transform):
+                for line in lines:
+                    number += 1
+                    if line[-1:] == "\r":
+                        line = line[:-1]
+                    if pending is not None:
+                        joined = f"{pending} {line}"
+                        count = joined.count(delimiter) + 1
+                        if count <= width and len(joined) <= MAX_RECORD_CHARS:
+                            if count == width:
+                                read += 1
+                                yield pending_line, [v.strip() for v in joined.split(delimiter)]
+                                pending = None
+                            else:
+                                pending = joined
+                            continue
+                        read += 1
+                        report.reject(pending_line, "too few fields", pending)
+                        pending = None
+                    count = line.count(delimiter) + 1
+                    if count == width:
+                        read += 1
+                        if left in line or right in line or line[:1] == " " or line[-1:] == " ":
+                            yield number, [v.strip() for v in line.split(delimiter)]
                         else:
-                            pending = joined
-                        continue
-                    report.rows_read += 1
-                    report.reject(pending_line, "too few fields", pending)
-                    pending = None
-                if not line.strip():
-                    continue
-                count = line.count(delimiter) + 1
-                if count == width:
-                    report.rows_read += 1
-                    yield number, [v.strip() for v in line.split(delimiter)]
-                elif count < width:
-                    pending, pending_line = line, number
-                else:
-                    report.rows_read += 1
-                    report.reject(number, "too many fields", f"[{count}, expected {width}] {line}")
-        if pending is not None:
-            report.rows_read += 1
-            report.reject(pending_line, "too few fields", pending)
+                            yield number, line.split(delimiter)
+                    elif count > width:
+                        read += 1
+                        report.reject(
+                            number, "too many fields", f"[{count}, expected {width}] {line}"
+                        )
+                    elif line.strip():
+                        pending, pending_line = line, number
+            if pending is not None:
+                read += 1
+                report.reject(pending_line, "too few fields", pending)
+        finally:
+            report.rows_read += read
