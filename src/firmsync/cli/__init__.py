@@ -7,6 +7,7 @@ so one script runs everything. Errors become a message and an exit code here, at
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -19,8 +20,13 @@ __all__ = ["cli", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Log what each step does and takes.")
+def cli(verbose: bool) -> None:
     """firmsync: official Romanian company data for your CRM's company cards."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(name)s: %(message)s",
+    )
 
 
 cli.add_command(registry)

@@ -33,7 +33,6 @@ firmsync.identity.exceptions.PersonalCode: This is a personal numeric code (CNP)
 
 from __future__ import annotations
 
-import operator
 import re
 
 from stdnum.ro import cui as _stdnum_cui
@@ -123,23 +122,30 @@ def classify(raw: str) -> tuple[str | None, str | None]:
         return None, "personal_code" if len(number) == CNP_LENGTH else "invalid_length"
     if len(number) < 2:
         return None, "invalid_length"
-    if _check_digit(number[:-1]) != number[-1]:
+    if check_digit(number[:-1]) != number[-1]:
         return number, "wrong_check_digit"
     return number, None
 
 
-_WEIGHTS = (7, 5, 3, 2, 1, 7, 5, 3, 2)
-_ZERO_OFFSET = 48 * sum(_WEIGHTS)  # the weights times ord("0")
+# The check digit is 10 × (digits · weights) mod 11 mod 10, the digits left-padded to nine.
+# The weighted sum of a nine-digit body is the sum of the first five digits' part and the last
+# four's, so two tables give it with two lookups.
+_HIGH = [sum(int(d) * w for d, w in zip(f"{n:05d}", (7, 5, 3, 2, 1), strict=True))
+         for n in range(100_000)]  # fmt: skip
+_LOW = [sum(int(d) * w for d, w in zip(f"{n:04d}", (7, 5, 3, 2), strict=True))
+        for n in range(10_000)]  # fmt: skip
+_DIGITS = "0123456789"
 
 
-def _check_digit(body: str) -> str:
-    """``stdnum.ro.cui.calc_check_digit``, rewritten for the import's hot loop.
+def check_digit(body: str) -> str:
+    """The check digit for the digits before it: ``stdnum.ro.cui.calc_check_digit``,
+    rewritten for the import's hot loop.
 
-    It runs once per register row (4.2 million); stdnum's version takes 3.0 µs a call and
-    this one 1.0 µs. ``tests/test_identity.py`` checks that both agree on every input.
+    It runs once per register row (4.2 million): stdnum's version takes 3.0 µs a call, this
+    one a fraction of that. ``tests/test_identity.py`` checks that both agree on every input.
 
-    >>> _check_digit('1854729')
+    >>> check_digit('1854729')
     '0'
     """
-    total = sum(map(operator.mul, _WEIGHTS, body.zfill(9).encode())) - _ZERO_OFFSET
-    return str(10 * total % 11 % 10)
+    body = body.zfill(9)
+    return _DIGITS[10 * (_HIGH[int(body[:5])] + _LOW[int(body[5:])]) % 11 % 10]

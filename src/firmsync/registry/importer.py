@@ -13,8 +13,11 @@ place and records every status change with its snapshot date.
 from __future__ import annotations
 
 import json
+import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,6 +31,16 @@ from firmsync.registry.store import RegisterStore
 __all__ = ["ImportResult", "RecognisedFile", "import_paths", "recognise"]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _phase(name: str) -> Iterator[None]:
+    """Logs how long a step of an import took (``firmsync -v registry import`` shows it)."""
+    started = time.perf_counter()
+    yield
+    log.info("%s: %.1f s", name, time.perf_counter() - started)
+
 
 # Kinds in load order: code tables, then registrations, then what joins to them.
 _PATTERNS: tuple[tuple[str, str], ...] = (
@@ -181,10 +194,7 @@ class _Importer:
         tick: Callable[[int], None] | None,
         **options: Any,
     ) -> None:
-        suffix = options.pop("suffix", ())
-        load = Load(
-            source.path, kind, self.store.url, table, columns, source.delimiter, options, suffix
-        )
+        load = Load(source.path, kind, self.store.url, table, columns, source.delimiter, options)
         big = source.path.stat().st_size >= self.parallel_from_bytes
         load_file(
             self.store, load, source.report, workers=self.workers if big else 1, progress=tick
@@ -192,48 +202,48 @@ class _Importer:
 
     def registrations(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
         store, seen = self.store, self._snapshot_text(source.path)
-        stage = store.recreate("registration", stage=True)
-        columns = (*onrc.REGISTRATION_COLUMNS, "first_seen", "last_seen")
-        self._load(source, "registrations", stage, columns, tick, suffix=(seen, seen))
+        stage = store.recreate("registration", stage=True,
+                               defaults={"first_seen": seen, "last_seen": seen})  # fmt: skip
+        columns = onrc.registration_columns(source)
+        with _phase("registrations: load"):
+            self._load(source, "registrations", stage, columns, tick)
         first = store.is_empty("registration")
         if first:  # the staged rows become the register, indexes built once
             store.execute("DROP TABLE registration")
         index = "registration_reg_number" if first else f"{stage}_reg_number"
-        store.execute(f"CREATE INDEX {index} ON {stage} (reg_number)")
-        self._number_duplicates(stage, source.report)
+        with _phase("registrations: index by register number"):
+            store.execute(f"CREATE INDEX {index} ON {stage} (reg_number)")
+        with _phase("registrations: duplicates"):
+            self._number_duplicates(stage, source.report)
         if first:
             store.execute(f"ALTER TABLE {stage} RENAME TO registration")
-            store.create_indexes("registration")
+            with _phase("registrations: index by CUI"):
+                store.create_indexes("registration")
         else:
-            self._merge_registrations(stage)
-        if store.scalar("SELECT 1 FROM registration WHERE old_status_codes IS NOT NULL LIMIT 1"):
+            with _phase("registrations: merge into the register"):
+                self._merge_registrations(stage)
+        if "old_status_codes" in columns:
             self._status_from_old_layout()
         current = store.meta("snapshot")
         if current is None or seen > current:
             store.set_meta("snapshot", seen)
 
     def _number_duplicates(self, stage: str, report: FileReport) -> None:
-        groups = self.store.query(
-            f"SELECT reg_number FROM {stage} GROUP BY reg_number HAVING COUNT(*) > 1"
+        """A register number published on several rows: all are kept, numbered by line."""
+        twice = f"SELECT reg_number FROM {stage} GROUP BY reg_number HAVING COUNT(*) > 1"
+        self.store.execute(
+            f"UPDATE {stage} SET dup = (SELECT COUNT(*) FROM {stage} AS s "
+            f"WHERE s.reg_number = {stage}.reg_number AND s.line < {stage}.line) "
+            f"WHERE reg_number IN ({twice})"
         )
-        for (reg_number,) in groups:
-            lines = [
-                row[0]
-                for row in self.store.query(
-                    f"SELECT line FROM {stage} WHERE reg_number = ? ORDER BY line", (reg_number,)
-                )
-            ]
-            for dup, line in enumerate(lines[1:], start=1):
-                self.store.execute(
-                    f"UPDATE {stage} SET dup = ? WHERE reg_number = ? AND line = ?",
-                    (dup, reg_number, line),
-                )
-                report.warn(
-                    line, "duplicate register number", f"{reg_number} (also on line {lines[0]})"
-                )
+        for reg_number, line, first in self.store.query(
+            f"SELECT s.reg_number, s.line, (SELECT MIN(line) FROM {stage} AS f "
+            f"WHERE f.reg_number = s.reg_number) FROM {stage} AS s WHERE s.dup > 0 ORDER BY s.line"
+        ):
+            report.warn(line, "duplicate register number", f"{reg_number} (also on line {first})")
 
     def _merge_registrations(self, stage: str) -> None:
-        data = [c for c in onrc.REGISTRATION_COLUMNS if c != "line"]
+        data = [c for c in (*onrc.REGISTRATION_COLUMNS, "old_status_codes") if c != "line"]
         changed = " OR ".join(f"r.{c} IS DISTINCT FROM s.{c}" for c in data)
         if self.store.dialect == "sqlite":
             changed = changed.replace("IS DISTINCT FROM", "IS NOT")

@@ -9,8 +9,9 @@ only the name and the role are kept (never birth date, birth place or residence)
 from __future__ import annotations
 
 import calendar
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from firmsync.identity import counties, cui, text
@@ -23,34 +24,49 @@ __all__ = [
     "parse_registrations",
     "parse_representatives",
     "parse_status_codes",
+    "registration_columns",
 ]
 
-# The columns of the store's registration table that come from OD_FIRME, in load order.
-REGISTRATION_COLUMNS = (
+# The store's registration columns that every OD_FIRME row fills: first those converted
+# here, then those copied as published (blank values become NULL in the store).
+CONVERTED_COLUMNS = (
     "reg_number",
     "cui",
     "cui_issue",
     "name",
-    "euid",
-    "legal_form",
     "registered_on",
-    "country",
     "county",
-    "locality",
-    "street",
-    "number",
-    "block",
-    "staircase",
-    "floor",
-    "apartment",
     "postal_code",
-    "sector",
-    "details",
-    "web",
-    "parent_country",
-    "old_status_codes",
     "line",
 )
+COPIED_COLUMNS = (
+    ("euid", "EUID"),
+    ("legal_form", "FORMA_JURIDICA"),
+    ("country", "ADR_TARA"),
+    ("locality", "ADR_LOCALITATE"),
+    ("street", "ADR_DEN_STRADA"),
+    ("number", "ADR_NR_STRADA|ADR_DEN_NR_STRADA"),
+    ("block", "ADR_BLOC"),
+    ("staircase", "ADR_SCARA"),
+    ("floor", "ADR_ETAJ"),
+    ("apartment", "ADR_APARTAMENT"),
+    ("sector", "ADR_SECTOR"),
+    ("details", "ADR_COMPLETARE"),
+    ("web", "WEB"),
+    ("parent_country", "TARA_FIRMA_MAMA"),
+)
+REGISTRATION_COLUMNS = (*CONVERTED_COLUMNS, *(name for name, _ in COPIED_COLUMNS))
+
+
+def registration_columns(source: DelimitedFile) -> tuple[str, ...]:
+    """The columns :func:`parse_registrations` fills for this file's layout.
+
+    The old layout carries status codes inline (``STARE_FIRMA``); the current one does not.
+    """
+    if source.column("STARE_FIRMA") is not None:
+        return (*REGISTRATION_COLUMNS, "old_status_codes")
+    return REGISTRATION_COLUMNS
+
 
 _ADDRESS = (
     ("ADR_TARA", "country"),
@@ -108,90 +124,111 @@ def postal_code(value: str) -> str | None:
     return digits.zfill(6)
 
 
+def registration_date(raw: str) -> str | None:
+    """The ISO date of a ``DATA_INMATRICULARE`` value; ``None`` if it is not a valid one.
+
+    >>> registration_date('06/05/2012 13:27'), registration_date('06/05/2012 xx')
+    ('2012-05-06', None)
+    """
+    if len(raw) > 10 and iso_date(raw) is None:
+        return None
+    return iso_date(raw[:10])
+
+
+def county_name(raw: str) -> str | None:
+    """The county's canonical name, or the value as published when it is not a county."""
+    return (counties.canonical(raw) or raw) if raw else None
+
+
 def parse_registrations(
     source: DelimitedFile, span: Span | None = None
 ) -> Iterator[tuple[object, ...]]:
-    """Records of ``OD_FIRME`` (current layout) or the old ``*firme_*_sediu*`` files.
+    """Records of ``OD_FIRME`` (current layout) or the old ``*firme_*_sediu*`` files, as
+    tuples of :func:`registration_columns`, converted row by row.
 
-    The hot loop of an import (4.2 million rows): diacritics are fixed once per record, and
-    values that repeat (dates, counties, postal codes) are converted once each.
+    :mod:`firmsync.registry.columnar` gives the same rows faster for the current layout.
     """
+    records = source.records(span, transform=text.to_comma_below)
+    return _registration_rows(source, records)
+
+
+def parse_registration_lines(
+    source: DelimitedFile, lines: list[str], first_line: int
+) -> Iterator[tuple[object, ...]]:
+    """The rows of some lines of ``source`` (decoded, diacritics already fixed)."""
+    return _registration_rows(source, source.records_of([lines], first_line))
+
+
+def _registration_rows(
+    source: DelimitedFile, records: Iterable[tuple[int, list[str]]]
+) -> Iterator[tuple[object, ...]]:
+    """The hot loop of an import (4.2 million rows): values that repeat (dates, counties,
+    postal codes) are converted once each, and the values copied as published are taken in
+    one ``itemgetter`` call."""
     _require(source, "DENUMIRE", "CUI", "COD_INMATRICULARE")
     report = source.report
     width = len(source.header)
 
-    def at(*names: str) -> int:
+    def at(names: str) -> int:
         """A column's position; a missing column reads the empty value kept at the end."""
-        for name in names:
+        for name in names.split("|"):
             position = source.column(name)
             if position is not None:
                 return position
         return width
 
     name_i, cui_i, reg_i = at("DENUMIRE"), at("CUI"), at("COD_INMATRICULARE")
-    date_i, postal_i, status_i = at("DATA_INMATRICULARE"), at("ADR_COD_POSTAL"), at("STARE_FIRMA")
-    county_i = at("ADR_JUDET")
-    # Copied as they are (empty → None), in REGISTRATION_COLUMNS order around the converted ones.
-    before = [at("EUID"), at("FORMA_JURIDICA")]
-    address = [at(c) for c, _ in _ADDRESS]
-    address[4] = at("ADR_NR_STRADA", "ADR_DEN_NR_STRADA")  # the old layout's name
-    after = [at("ADR_SECTOR"), at("ADR_COMPLETARE"), at("WEB"), at("TARA_FIRMA_MAMA")]
-    classify = cui.classify
-    dates: dict[str, str | None] = {}
-    county_names: dict[str, str] = {}
-    postal_codes: dict[str, str | None] = {}
+    date_i, postal_i, county_i = at("DATA_INMATRICULARE"), at("ADR_COD_POSTAL"), at("ADR_JUDET")
+    status_i = source.column("STARE_FIRMA")
+    copied = operator.itemgetter(*(at(header) for _, header in COPIED_COLUMNS))
+    classify, check_digit = cui.classify, cui.check_digit
+    dates: dict[str, str | None] = {"": None}
+    county_names: dict[str, str | None] = {"": None}
+    postal_codes: dict[str, str | None] = {"": None}
 
-    records = source.records(span, transform=text.to_comma_below)
     for line, f in records:
-        f.append("")
-        reg, name = f[reg_i], f[name_i]
+        reg, name, code = f[reg_i], f[name_i], f[cui_i]
         if not reg or not name:
-            report.reject(line, "no register number" if not reg else "no name", "^".join(f))
+            report.reject(line, *rejection(f, reg_i, cui_i))
             continue
-        canonical, issue = classify(f[cui_i])
-        if issue in PERSONAL_ISSUES:
-            f[cui_i] = "<personal code removed>"  # never echo a CNP into a report
-        registered = None
+        f.append("")
+        # The common case inline: digits, no leading zero, the length of a CUI.
+        if code.isdigit() and code[0] != "0" and 1 < len(code) < 11 and code.isascii():
+            canonical = code
+            issue = None if check_digit(code[:-1]) == code[-1] else "wrong_check_digit"
+        else:
+            canonical, issue = classify(code)
         raw = f[date_i]
-        if raw:
-            key = raw[:10]
-            registered = dates.get(key, "?")
-            if registered == "?":
-                registered = dates[key] = iso_date(key)
-            if registered is None or (len(raw) > 10 and iso_date(raw) is None):
-                registered = None
-                report.warn(line, "invalid registration date", raw)
-        postal = None
+        registered = dates.get(raw, "?")
+        if registered == "?":
+            registered = dates[raw] = registration_date(raw)
+        if registered is None and raw:
+            report.warn(line, "invalid registration date", raw)
         raw = f[postal_i]
-        if raw:
-            postal = postal_codes.get(raw, "?")
-            if postal == "?":
-                postal = postal_codes[raw] = postal_code(raw)
-            if postal is None:
-                report.warn(line, "invalid postal code", raw)
-        values = [f[i] or None for i in address]
+        postal = postal_codes.get(raw, "?")
+        if postal == "?":
+            postal = postal_codes[raw] = postal_code(raw)
+        if postal is None and raw:
+            report.warn(line, "invalid postal code", raw)
         county = f[county_i]
-        if county:
-            if county not in county_names:
-                county_names[county] = counties.canonical(county) or county
-            values[1] = county_names[county]
-        old_codes = None
-        if f[status_i]:
-            old_codes = ",".join(sorted(c.strip() for c in f[status_i].split(",") if c.strip()))
-        yield (
-            reg,
-            canonical,
-            issue,
-            name,
-            f[before[0]] or None,
-            f[before[1]] or None,
-            registered,
-            *values,
-            postal,
-            *[f[i] or None for i in after],
-            old_codes,
-            line,
-        )
+        if county not in county_names:
+            county_names[county] = county_name(county)
+        row = (reg, canonical, issue, name, registered, county_names[county], postal, line,
+               *copied(f))  # fmt: skip
+        if status_i is not None:
+            codes = sorted(c.strip() for c in f[status_i].split(",") if c.strip())
+            row = (*row, ",".join(codes) or None)
+        yield row
+
+
+def rejection(values: list[str], reg_i: int, cui_i: int) -> tuple[str, str]:
+    """Why a row without a register number or name is rejected, and the excerpt to show.
+
+    A CUI column holding a personal code (CNP) is masked: it never reaches a report.
+    """
+    if cui.classify(values[cui_i])[1] in PERSONAL_ISSUES:
+        values = [*values[:cui_i], "<personal code removed>", *values[cui_i + 1 :]]
+    return ("no register number" if not values[reg_i] else "no name"), "^".join(values)
 
 
 def parse_status_codes(

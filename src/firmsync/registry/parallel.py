@@ -10,28 +10,39 @@ order, so a file reads the same in parallel as in one piece.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from firmsync.registry import mf, onrc
+from firmsync.registry import columnar, mf, onrc
 from firmsync.registry.reader import DelimitedFile, FileReport, RowProblem, Span
 from firmsync.registry.store import RegisterStore
 
 __all__ = ["PARSERS", "Load", "load_file"]
 
+
+def _registrations(source: DelimitedFile, span: Span | None = None) -> Iterator[tuple[Any, ...]]:
+    """OD_FIRME through the columnar path when its layout allows, else row by row."""
+    if columnar.supports(source):
+        return columnar.parse_registrations_columnar(source, span)
+    return onrc.parse_registrations(source, span)
+
+
 PARSERS: dict[str, Callable[..., Iterator[tuple[Any, ...]]]] = {
-    "registrations": onrc.parse_registrations,
+    "registrations": _registrations,
     "status_codes": onrc.parse_status_codes,
     "caen_authorised": onrc.parse_caen_authorised,
     "representatives": onrc.parse_representatives,
     "financials": mf.parse_financials,
 }
 TICK = 20_000  # rows between progress updates
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,6 @@ class Load:
     columns: tuple[str, ...]
     delimiters: str = "^|"
     options: dict[str, Any] = field(default_factory=dict)  # keyword arguments of the parser
-    suffix: tuple[Any, ...] = ()  # values appended to every row
 
 
 @dataclass
@@ -62,13 +72,13 @@ _COUNTER: Any = None  # a shared row counter, set in the parent before the pool 
 
 def _rows(load: Load, source: DelimitedFile, span: Span | None) -> Iterator[tuple[Any, ...]]:
     rows = PARSERS[load.kind](source, span, **load.options)
-    suffix, counter, n = load.suffix, _COUNTER, 0
+    counter, n = _COUNTER, 0
     for row in rows:
         n += 1
         if counter is not None and n % TICK == 0:
             with counter.get_lock():
                 counter.value += TICK
-        yield row + suffix if suffix else row
+        yield row
     if counter is not None:
         with counter.get_lock():
             counter.value += n % TICK
@@ -128,6 +138,7 @@ def load_file(
             ddl = store.scalar("SELECT sql FROM sqlite_master WHERE name = ?", (table,))
             copy.execute(str(ddl))
             copy.close()
+    started = time.perf_counter()
     context = multiprocessing.get_context("fork")
     _COUNTER = context.Value("q", 0)
     try:
@@ -151,6 +162,7 @@ def load_file(
                 progress(_COUNTER.value - seen)
     finally:
         _COUNTER = None
+    log.info("%s: %d processes: %.1f s", load.path.name, len(spans), time.perf_counter() - started)
     for _, table, part in parts[1:]:
         if part is None:
             continue
@@ -159,6 +171,7 @@ def load_file(
         store.execute("DETACH DATABASE part")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{part}{suffix}").unlink(missing_ok=True)
+    log.info("%s: parts appended: %.1f s", load.path.name, time.perf_counter() - started)
     loaded = 0
     for outcome in outcomes:
         report.rows_read += outcome.read

@@ -12,7 +12,7 @@ rows by field count): split on the delimiter only, rejoin short rows, report the
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, TextIO
@@ -192,18 +192,28 @@ class DelimitedFile:
         ``transform`` is applied to the text before it is split into values (once per block
         of lines, not once per value).
         """
+        span = span or self.whole()
+        blocks = self._blocks(span.start, span.end, transform)
+        return self.records_of(blocks, span.first_line)
+
+    def whole(self) -> Span:
+        """The span of every line after the header."""
+        with self.path.open("rb") as handle:
+            return Span(len(handle.readline()), self.path.stat().st_size, 2)
+
+    def records_of(
+        self, blocks: Iterable[list[str]], first_line: int
+    ) -> Iterator[tuple[int, list[str]]]:
+        """Records of decoded lines given block by block, the first being ``first_line``:
+        rows broken across lines rejoined, values stripped, the rest reported."""
         width, delimiter, report = len(self.header), self.delimiter, self.report
-        if span is None:
-            with self.path.open("rb") as handle:
-                span = Span(len(handle.readline()), self.path.stat().st_size, 2)
-        start, end, first_line = span
         left, right = f" {delimiter}", f"{delimiter} "  # a value that needs stripping
         pending: str | None = None
         pending_line = 0
         number = first_line - 1
         read = 0
         try:
-            for lines in self._blocks(start, end, transform):
+            for lines in blocks:
                 for line in lines:
                     number += 1
                     if line[-1:] == "\r":

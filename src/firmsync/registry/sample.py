@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import random
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -223,6 +224,8 @@ class _Plan:
     place: np.ndarray  # index into voc.PLACES
     registered: np.ndarray  # days since 1990-01-01
     serial: np.ndarray
+    new_format: np.ndarray  # the register number is in the 14-character form
+    pair: np.ndarray  # this company and the next share a CUI
 
 
 _PLAN: _Plan | None = None  # set in the parent before the pool forks
@@ -255,7 +258,21 @@ def _plan(companies: int, seed: int, snapshot: date, years: tuple[int, ...]) -> 
     registered = (span * np.sqrt(rng.random(companies))).astype(np.int32) + (
         start - date(1990, 1, 1)
     ).days
-    new_format = registered >= (NEW_FORMAT_FROM - date(1990, 1, 1)).days
+    # About 2% of companies were registered twice under one CUI: an old registration, struck
+    # off, then a new one with a new-format number (CUI 37135520: J29/391/2017, J2018000506398).
+    pair = rng.random(companies) < 0.02
+    pair[:QUIRKS] = False
+    pair[QUIRK_ORDER.index("duplicate_cui")] = companies > QUIRKS
+    pair[CHUNK - 1 :: CHUNK] = False  # both registrations in one chunk
+    pair[-1] = False
+    pair &= ~np.r_[False, pair[:-1]]  # no company is in two pairs
+    second = np.r_[False, pair[:-1]]
+    kind[pair | second] = 0
+    epoch = date(1990, 1, 1)
+    registered[pair] = np.minimum(registered[pair], (date(2017, 5, 2) - epoch).days)
+    registered[second] = np.clip(registered[second], (date(2018, 3, 1) - epoch).days,
+                                 (date(2023, 12, 31) - epoch).days)  # fmt: skip
+    new_format = (registered >= (NEW_FORMAT_FROM - epoch).days) | second
     days = np.datetime64("1990-01-01") + registered.astype("timedelta64[D]")
     year = days.astype("datetime64[Y]").astype(np.int64) + 1970
     # Serials count per letter, county and year; new numbers carry county 00, so one count.
@@ -267,7 +284,7 @@ def _plan(companies: int, seed: int, snapshot: date, years: tuple[int, ...]) -> 
     rank = np.arange(companies) - np.repeat(starts, np.diff(np.r_[starts, companies]))
     serial = np.empty(companies, dtype=np.int32)
     serial[order] = rank + 1
-    return _Plan(seed, snapshot, years, kind, place, registered, serial)
+    return _Plan(seed, snapshot, years, kind, place, registered, serial, new_format, pair)
 
 
 def _cui(index: int) -> str:
@@ -336,19 +353,10 @@ class _Chunk:
         kind = int(plan.kind[i])
         county, localities, _ = voc.PLACES[int(plan.place[i])]
         day = date(1990, 1, 1) + timedelta(days=int(plan.registered[i]))
-        if quirk == "new_registration":
-            day = max(day, date(2025, 3, 14))
+        serial, new_format = int(plan.serial[i]), bool(plan.new_format[i])
+        if quirk == "new_registration":  # a new-format number for a day after 2025-01-01
+            day, new_format, serial = max(day, date(2025, 3, 14)), True, 900_000 + i
         letter = "JFC"[kind]
-        if quirk in ("duplicate_cui", "duplicate_cui_second"):
-            letter, kind = "J", 0
-        new_format = day >= NEW_FORMAT_FROM
-        if quirk == "duplicate_cui":
-            day, new_format = min(day, date(2017, 5, 2)), False
-        if quirk == "duplicate_cui_second":
-            day, new_format = max(day, date(2018, 3, 1)), True
-        serial = int(plan.serial[i])
-        if quirk in ("duplicate_cui", "duplicate_cui_second"):
-            serial = 90_000 + i % 9_999  # a serial space of their own: the dates were moved
         reg = _register_number(letter, COUNTY_CODE[county], serial, day, new_format)
         state_roll = rng.randrange(1000)
         state, codes = STATES[-1][0], STATES[-1][2]
@@ -464,10 +472,10 @@ class _Chunk:
         staircase = rng.choice("123AB") if flat and rng.random() < 0.6 else ""
         floor = str(rng.randint(0, 10)) if flat else ""
         apartment = str(rng.randint(1, 120)) if flat else ""
-        if county == "București":
-            postal = f"0{sector}{rng.randrange(10000):04d}"
-        else:
-            postal = f"{POSTAL_PREFIX[county]}{rng.randrange(10000):04d}"
+        # A locality has a few hundred postal codes at most, as in reality.
+        street_code = (zlib.crc32(locality.encode()) + rng.randrange(300)) % 10000
+        prefix = f"0{sector}" if county == "București" else POSTAL_PREFIX[county]
+        postal = f"{prefix}{street_code:04d}"
         if quirk == "postal_spaces" or rng.random() < 0.002:
             postal = "  " + postal
         elif rng.random() < 0.08:
@@ -617,7 +625,7 @@ class _Chunk:
         pair: str | None = None
         for i in range(self.start, self.stop):
             quirk = QUIRK_ORDER[i] if i < QUIRKS else None
-            if pair is None and quirk is None and i + 1 < self.stop and self.rng.random() < 0.02:
+            if self.plan.pair[i]:
                 quirk = "duplicate_cui"
             pair = self.company(i, quirk if pair is None else "duplicate_cui_second", pair)
         self.out["stare"].extend(self.out.pop("stare_late"))

@@ -1,0 +1,234 @@
+"""The fast path for ``OD_FIRME``: whole blocks of rows parsed and converted as columns.
+
+``OD_FIRME`` is the largest file (4.2 million rows) and the one whose import speed matters
+most. Converting it value by value in Python costs several µs a row; here the bytes of a
+block are checked with numpy (line ends, field counts), parsed by pyarrow's CSV reader (C++,
+with quoting off, so a ``"`` stays a literal character) and converted column by column.
+Only what is irregular goes through the row parser of :mod:`firmsync.registry.onrc`: runs
+of lines without the header's number of fields (rows broken across lines, malformed rows),
+rows without a register number or name, CUIs that are not plain digits, and each distinct
+date, postal code and county (converted once). The rows and reports are exactly those of
+:func:`firmsync.registry.onrc.parse_registrations` (``tests/registry/test_columnar.py``).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from firmsync.identity import cui, text
+from firmsync.registry import onrc
+from firmsync.registry.reader import BLOCK, DelimitedFile, Span, decode_line
+
+__all__ = ["parse_registrations_columnar", "supports"]
+
+_NULL = pa.scalar(None, pa.string())
+
+
+def supports(source: DelimitedFile) -> bool:
+    """The current layout, ``^``-delimited: what this path reads."""
+    return source.delimiter == "^" and source.column("STARE_FIRMA") is None
+
+
+class _Lookup:
+    """A Python conversion applied once per distinct value, then to columns by index."""
+
+    def __init__(self, convert: Callable[[str], str | None]) -> None:
+        self.convert = convert
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
+        """The converted column, and where a non-empty value did not convert."""
+        distinct = pc.unique(column)
+        values = distinct.to_pylist()
+        for value in values:
+            if value not in self.known:
+                self.known[value] = self.convert(value)
+        converted = pa.array([self.known[v] for v in values], pa.string())
+        result = converted.take(pc.index_in(column, distinct))
+        failed = pc.and_(pc.is_null(result), pc.not_equal(column, ""))
+        return result, failed
+
+
+def _check_digit_matches(code: pa.Array) -> pa.Array:
+    """Whether the last digit of each plain-digit CUI is its check digit
+    (:func:`firmsync.identity.cui.check_digit`, in integer arithmetic on whole columns)."""
+    value = pc.cast(code, pa.int64())
+
+    def mod(x: Any, n: int) -> Any:
+        return pc.subtract(x, pc.multiply(pc.divide(x, n), n))
+
+    body, total = pc.divide(value, 10), None
+    for weight in (2, 3, 5, 7, 1, 2, 3, 5, 7):  # the weights, least significant digit first
+        term = pc.multiply(mod(body, 10), weight)
+        total = term if total is None else pc.add(total, term)
+        body = pc.divide(body, 10)
+    return pc.equal(mod(mod(pc.multiply(total, 10), 11), 10), mod(value, 10))
+
+
+class _Converter:
+    def __init__(self, source: DelimitedFile) -> None:
+        self.source = source
+        header = source.header
+        self.options = (
+            pacsv.ReadOptions(column_names=header, use_threads=False, block_size=1 << 26),
+            pacsv.ParseOptions(delimiter="^", quote_char=False, escape_char=False,
+                               newlines_in_values=False, ignore_empty_lines=False),
+            pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
+                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )  # fmt: skip
+        self.dates = _Lookup(onrc.registration_date)
+        self.postal = _Lookup(onrc.postal_code)
+        self.county = _Lookup(onrc.county_name)
+        self.at = {name: source.column(name) for name in header}
+
+    def _column(self, columns: list[pa.Array], names: str, rows: int) -> pa.Array:
+        for name in names.split("|"):
+            if self.at.get(name) is not None:
+                return columns[self.at[name]]
+        return pa.array([""] * rows, pa.string())
+
+    def rows(self, data: bytes, lines: np.ndarray) -> Iterator[tuple[Any, ...]]:
+        """The registration tuples of a block of whole lines, with their line numbers."""
+        table = pacsv.read_csv(io.BytesIO(data), *self.options)
+        if table.num_rows != len(lines):  # whole lines parse one row each; be loud otherwise
+            raise RuntimeError(f"{self.source.path.name}: a block parsed into a wrong row count")
+        columns = [pc.utf8_trim_whitespace(c.combine_chunks()) for c in table.columns]
+        n = table.num_rows
+        reg = self._column(columns, "COD_INMATRICULARE", n)
+        name = self._column(columns, "DENUMIRE", n)
+        line = pa.array(lines, pa.int64())
+        missing = pc.or_(pc.equal(reg, ""), pc.equal(name, ""))
+        problems: list[tuple[int, int, str, str]] = []  # (line, order, reason, excerpt)
+        if pc.any(missing).as_py():
+            reg_i, cui_i = self.at["COD_INMATRICULARE"], self.at["CUI"]
+            rows = zip(*(c.filter(missing).to_pylist() for c in columns), strict=True)
+            for number, values in zip(line.filter(missing).to_pylist(), rows, strict=True):
+                problems.append((number, -1, *onrc.rejection(list(values), reg_i, cui_i)))
+            keep = pc.invert(missing)
+            columns = [c.filter(keep) for c in columns]
+            line = line.filter(keep)
+            n = len(line)
+            reg = self._column(columns, "COD_INMATRICULARE", n)
+            name = self._column(columns, "DENUMIRE", n)
+
+        code = self._column(columns, "CUI", n)
+        plain = pc.match_substring_regex(code, r"^[1-9][0-9]{1,9}$")
+        matches = _check_digit_matches(pc.if_else(plain, code, "19"))
+        canonical = pc.if_else(plain, code, _NULL)
+        issue = pc.if_else(pc.and_(plain, pc.invert(matches)), "wrong_check_digit", _NULL)
+        others = pc.invert(plain)
+        if pc.any(others).as_py():
+            found = [cui.classify(v) for v in code.filter(others).to_pylist()]
+            canonical = pc.replace_with_mask(
+                canonical, others, pa.array([f[0] for f in found], pa.string())
+            )
+            issue = pc.replace_with_mask(
+                issue, others, pa.array([f[1] for f in found], pa.string())
+            )
+
+        date_raw = self._column(columns, "DATA_INMATRICULARE", n)
+        registered, bad_date = self.dates(date_raw)
+        postal_raw = self._column(columns, "ADR_COD_POSTAL", n)
+        postal, bad_postal = self.postal(postal_raw)
+        county, _ = self.county(self._column(columns, "ADR_JUDET", n))
+        copied = [self._column(columns, header, n) for _, header in onrc.COPIED_COLUMNS]
+        problems += [
+            (number, order, reason, value)
+            for order, (raw, bad, reason) in enumerate((
+                (date_raw, bad_date, "invalid registration date"),
+                (postal_raw, bad_postal, "invalid postal code")))
+            if pc.any(bad).as_py()
+            for number, value in zip(line.filter(bad).to_pylist(), raw.filter(bad).to_pylist(),
+                                     strict=True)
+        ]  # fmt: skip
+        report = self.source.report
+        for number, order, reason, value in sorted(problems):
+            (report.reject if order < 0 else report.warn)(number, reason, value)
+        values = [reg, canonical, issue, name, registered, county, postal, line, *copied]
+        yield from zip(*(v.to_pylist() for v in values), strict=True)
+
+
+def parse_registrations_columnar(
+    source: DelimitedFile, span: Span | None = None, *, block: int = BLOCK
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of a current-layout ``OD_FIRME``, as :func:`onrc.parse_registrations` gives them."""
+    span = span or source.whole()
+    converter = _Converter(source)
+    width = len(source.header)
+    number, read = span.first_line, 0
+    for data in _blocks(source, span, block):
+        raw = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(raw == ord("\n"))
+        begins = np.r_[0, ends[:-1] + 1]
+        carets = np.flatnonzero(raw == ord("^"))
+        fields = np.searchsorted(carets, ends) - np.searchsorted(carets, begins) + 1
+        numbers = np.arange(number, number + len(ends))
+        number += len(ends)
+        whole = fields == width
+        if data.count(b"\r") != data.count(b"\r\n"):
+            whole[:] = False  # a lone CR: Arrow would end a line there, the row parser not
+        for begin, stop, regular in _runs(whole):
+            piece = data[begins[begin] : ends[stop - 1] + 1]
+            if regular:
+                read += stop - begin
+                yield from converter.rows(piece, numbers[begin:stop])
+            else:
+                lines = piece.decode("utf-8").split("\n")[:-1]
+                yield from onrc.parse_registration_lines(source, lines, int(numbers[begin]))
+    source.report.rows_read += read
+
+
+def _blocks(source: DelimitedFile, span: Span, block: int) -> Iterator[bytes]:
+    """UTF-8 blocks of whole lines, diacritics fixed, each starting on a whole row (a line
+    with the header's number of fields), so that no broken row is split between blocks."""
+    width = len(source.header)
+    with source.path.open("rb") as handle:
+        handle.seek(span.start)
+        remaining, carry = span.end - span.start, b""
+        while remaining > 0 or carry:
+            chunk = handle.read(min(block, remaining)) if remaining > 0 else b""
+            remaining -= len(chunk)
+            data = carry + chunk
+            carry = b""
+            if remaining > 0:
+                cut = _last_row_start(data, width)
+                data, carry = data[:cut], data[cut:]
+                if not data:
+                    continue
+            elif not data.endswith(b"\n"):
+                data += b"\n"
+            try:
+                decoded = data.decode("utf-8")
+                fixed = text.to_comma_below(decoded)
+                yield data if fixed is decoded else fixed.encode("utf-8")
+            except UnicodeDecodeError:
+                lines = (decode_line(raw) for raw in data[:-1].split(b"\n"))
+                yield text.to_comma_below("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _last_row_start(data: bytes, width: int) -> int:
+    """Where the last line with ``width`` fields starts, or 0 (then the block waits for more)."""
+    end = data.rfind(b"\n")
+    while end > 0:
+        start = data.rfind(b"\n", 0, end) + 1
+        line = data[start:end]
+        if line.count(b"^") + 1 == width:
+            return start
+        end = start - 1
+    return 0
+
+
+def _runs(flags: np.ndarray) -> Iterator[tuple[int, int, bool]]:
+    """Maximal runs of equal flags: ``(begin, stop, flag)``."""
+    edges = np.flatnonzero(np.diff(flags.astype(np.int8))) + 1
+    bounds = np.r_[0, edges, len(flags)]
+    for begin, stop in itertools.pairwise(bounds):
+        yield int(begin), int(stop), bool(flags[begin])
