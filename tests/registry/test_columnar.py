@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from firmsync.identity import text
 from firmsync.registry import columnar, onrc
 from firmsync.registry.reader import DelimitedFile, FileReport
 from firmsync.registry.sample import FIRME_HEADER, make_sample
@@ -60,3 +63,11 @@ def test_same_rows_on_a_sample(tmp_path: Path) -> None:
     (slow, slow_report), (fast, fast_report) = both(path, 1 << 16)
     assert fast == slow and len(fast) == 4000
     assert fast_report.warnings == slow_report.warnings
+
+
+@given(st.lists(st.sampled_from(["a", "Ş", "ş", "ţ", "Ţ", "ș", "ă", "Î", "^", " ", "e\u0301",
+                                 "\u2126", "„", "é", "\u0327", "ß"]), max_size=40))  # fmt: skip
+def test_block_diacritics_agree_with_the_text_function(pieces: list[str]) -> None:
+    line = "".join(pieces) + "\n"
+    fixed = columnar._comma_below(line.encode("utf-8"))
+    assert fixed.decode("utf-8") == text.to_comma_below(line)

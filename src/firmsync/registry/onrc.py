@@ -214,7 +214,7 @@ def _registration_rows(
         if county not in county_names:
             county_names[county] = county_name(county)
         row = (reg, canonical, issue, name, registered, county_names[county], postal, line,
-               *copied(f))  # fmt: skip
+               *[v or None for v in copied(f)])  # fmt: skip
         if status_i is not None:
             codes = sorted(c.strip() for c in f[status_i].split(",") if c.strip())
             row = (*row, ",".join(codes) or None)

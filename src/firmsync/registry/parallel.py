@@ -22,7 +22,7 @@ from typing import Any
 
 from firmsync.registry import columnar, mf, onrc
 from firmsync.registry.reader import DelimitedFile, FileReport, RowProblem, Span
-from firmsync.registry.store import RegisterStore
+from firmsync.registry.store import RegisterStore, ingest_batches
 
 __all__ = ["PARSERS", "Load", "load_file"]
 
@@ -41,7 +41,6 @@ PARSERS: dict[str, Callable[..., Iterator[tuple[Any, ...]]]] = {
     "representatives": onrc.parse_representatives,
     "financials": mf.parse_financials,
 }
-TICK = 20_000  # rows between progress updates
 log = logging.getLogger(__name__)
 
 
@@ -70,30 +69,34 @@ class _Outcome:
 _COUNTER: Any = None  # a shared row counter, set in the parent before the pool forks
 
 
-def _rows(load: Load, source: DelimitedFile, span: Span | None) -> Iterator[tuple[Any, ...]]:
-    rows = PARSERS[load.kind](source, span, **load.options)
-    counter, n = _COUNTER, 0
-    for row in rows:
-        n += 1
-        if counter is not None and n % TICK == 0:
-            with counter.get_lock():
-                counter.value += TICK
-        yield row
-    if counter is not None:
-        with counter.get_lock():
-            counter.value += n % TICK
+def _arrow_path(load: Load, source: DelimitedFile, url: str) -> bool:
+    """Whether workers load this file as Arrow batches (OD_FIRME into SQLite)."""
+    return load.kind == "registrations" and url.startswith("sqlite") and columnar.supports(source)
+
+
+def _tick(rows: int) -> None:
+    """Adds a worker's rows to the shared counter the parent shows as progress."""
+    with _COUNTER.get_lock():
+        _COUNTER.value += rows
 
 
 def _load_span(args: tuple[Load, Span, str, str]) -> _Outcome:
     """In a worker: parse one range and load it into ``table`` at ``url``."""
     load, span, url, table = args
-    store = RegisterStore(url, create=False)
-    try:
-        report = FileReport(str(load.path), keep=10**9)
-        source = DelimitedFile(load.path, report, delimiters=load.delimiters)
-        loaded = store.bulk_load(table, load.columns, _rows(load, source, span))
-    finally:
-        store.close()
+    report = FileReport(str(load.path), keep=10**9)
+    source = DelimitedFile(load.path, report, delimiters=load.delimiters)
+    if _arrow_path(load, source, url):
+        # Arrow batches straight into SQLite: no connection of ours is open in this process.
+        path = url.removeprefix("sqlite:///")
+        batches = columnar.registration_batches(source, span)
+        loaded = ingest_batches(path, table, batches, progress=_tick)
+    else:
+        store = RegisterStore(url, create=False)
+        try:
+            rows = PARSERS[load.kind](source, span, **load.options)
+            loaded = store.bulk_load(table, load.columns, rows, progress=_tick)
+        finally:
+            store.close()
     return _Outcome(report.rows_read, loaded, report.rejected, report.warnings, report.examples)
 
 
@@ -117,21 +120,25 @@ def load_file(
     if workers > 1 and not in_memory:
         spans = list(source.split(workers))
     if len(spans) == 1:
-        rows = _rows(load, source, None)
-        loaded = store.bulk_load(load.table, load.columns, _tick(rows, progress))
+        rows = PARSERS[load.kind](source, None, **load.options)
+        loaded = store.bulk_load(load.table, load.columns, rows, progress=progress)
         report.rows_loaded += loaded
         return loaded
 
+    # Where each process writes: PostgreSQL takes concurrent COPYs, and the Arrow path commits
+    # batch by batch so its processes take turns at SQLite's one write lock; otherwise the
+    # first process writes the table and the others files of their own, appended after.
+    shared = store.dialect == "postgresql" or _arrow_path(load, source, store.url)
     parts: list[tuple[str, str, Path | None]] = []  # (url, table, file to remove)
     for n in range(len(spans)):
-        if store.dialect == "postgresql" or n == 0:
+        if shared or n == 0:
             parts.append((store.url, load.table, None))
         else:
             part = Path(f"{store.path}.part{n}")
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{part}{suffix}").unlink(missing_ok=True)
             parts.append((f"sqlite:///{part}", load.table, part))
-    if store.dialect == "sqlite":
+    if not shared:
         # The other parts need the table's definition: copy it into their files first.
         for url, table, _ in parts[1:]:
             copy = RegisterStore(url, create=False)
@@ -171,6 +178,10 @@ def load_file(
         store.execute("DETACH DATABASE part")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{part}{suffix}").unlink(missing_ok=True)
+    if store.dialect == "sqlite":
+        # Move what the processes wrote from the write-ahead log into the database file, so
+        # that what comes next (index builds) reads it from there.
+        store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     log.info("%s: parts appended: %.1f s", load.path.name, time.perf_counter() - started)
     loaded = 0
     for outcome in outcomes:
@@ -182,19 +193,6 @@ def load_file(
         report.record(problem)
     report.rows_loaded += loaded
     return loaded
-
-
-def _tick(rows: Iterator[Any], progress: Callable[[int], None] | None) -> Iterator[Any]:
-    if progress is None:
-        yield from rows
-        return
-    n = 0
-    for row in rows:
-        n += 1
-        if n % TICK == 0:
-            progress(TICK)
-        yield row
-    progress(n % TICK)
 
 
 def default_workers() -> int:

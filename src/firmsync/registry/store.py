@@ -14,9 +14,10 @@ number published twice), never one per CUI.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -174,41 +175,41 @@ class RegisterStore:
 
     # --- bulk load ---------------------------------------------------------------------
     def bulk_load(
-        self, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        rows: Iterable[tuple[Any, ...]],
+        *,
+        progress: Callable[[int], None] | None = None,
     ) -> int:
-        """Append ``rows`` to ``table``; returns how many. COPY on PostgreSQL.
+        """Append ``rows`` to ``table``, COPY on PostgreSQL; returns how many.
 
-        Empty strings are stored as NULL: parsers hand values over as published, and the
-        database turns blanks into NULL (in C on SQLite, where it costs nothing).
+        ``progress`` is called with the number of rows of each batch written.
         """
         count = 0
         names = ", ".join(columns)
+        iterator = iter(rows)
         if self.dialect == "postgresql":
-            rows = (tuple(None if v == "" else v for v in row) for row in rows)
             with (
                 self.connection.cursor() as cursor,
                 cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
             ):
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
+                while batch := list(itertools.islice(iterator, BATCH)):
+                    for row in batch:
+                        copy.write_row(row)
+                    count += len(batch)
+                    if progress:
+                        progress(len(batch))
             return count
-        values = ", ".join(["NULLIF(?, '')"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({values})"
-        execute_many = self.connection.executemany
-        batch: list[tuple[Any, ...]] = []
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
         self.connection.execute("PRAGMA synchronous=OFF")
         try:
             self.connection.execute("BEGIN")
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    execute_many(sql, batch)
-                    count += len(batch)
-                    batch.clear()
-            if batch:
-                execute_many(sql, batch)
+            while batch := list(itertools.islice(iterator, BATCH)):
+                self.connection.executemany(sql, batch)
                 count += len(batch)
+                if progress:
+                    progress(len(batch))
             self.connection.execute("COMMIT")
         except BaseException:
             if not self.connection.get_autocommit():
@@ -225,3 +226,39 @@ class RegisterStore:
     def meta(self, key: str) -> str | None:
         value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
         return str(value) if value is not None else None
+
+
+def ingest_batches(
+    path: str,
+    table: str,
+    batches: Iterable[Any],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Append Arrow record batches to ``table`` of the SQLite file at ``path``; returns rows.
+
+    The ADBC SQLite driver inserts straight from Arrow memory, in C: 1.9 µs a register row
+    against 4.5 µs for turning the batch into Python tuples and ``executemany``. Each batch is
+    its own transaction, so several processes can load one table in turns. The driver carries
+    its own SQLite library, so call this only from a process that has no connection of its
+    own open on the file (the importer's worker processes), or two copies of SQLite in one
+    process could release each other's file locks.
+    """
+    import adbc_driver_sqlite.dbapi
+
+    count = 0
+    with adbc_driver_sqlite.dbapi.connect(path, autocommit=True) as connection:
+        cursor = connection.cursor()
+        # One transaction a batch: several processes may take turns at the write lock.
+        cursor.execute("PRAGMA busy_timeout=600000")
+        cursor.execute("PRAGMA synchronous=OFF")
+        try:
+            for batch in batches:
+                if batch.num_rows:
+                    cursor.adbc_ingest(table, batch, mode="append")
+                    count += batch.num_rows
+                    if progress:
+                        progress(batch.num_rows)
+        finally:
+            cursor.close()
+    return count
