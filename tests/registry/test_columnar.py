@@ -65,8 +65,31 @@ def test_same_rows_on_a_sample(tmp_path: Path) -> None:
     assert fast_report.warnings == slow_report.warnings
 
 
-@given(st.lists(st.sampled_from(["a", "Ş", "ş", "ţ", "Ţ", "ș", "ă", "Î", "^", " ", "e\u0301",
-                                 "\u2126", "„", "é", "\u0327", "ß"]), max_size=40))  # fmt: skip
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "Ş",
+                "ş",
+                "ţ",
+                "Ţ",
+                "ș",
+                "ă",
+                "Î",
+                "^",
+                " ",
+                "e\u0301",
+                "\u2126",
+                "„",
+                "é",
+                "\u0327",
+                "ß",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_block_diacritics_agree_with_the_text_function(pieces: list[str]) -> None:
     line = "".join(pieces) + "\n"
     fixed = columnar._comma_below(line.encode("utf-8"))

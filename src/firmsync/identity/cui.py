@@ -130,10 +130,13 @@ def classify(raw: str) -> tuple[str | None, str | None]:
 # The check digit is 10 × (digits · weights) mod 11 mod 10, the digits left-padded to nine.
 # The weighted sum of a nine-digit body is the sum of the first five digits' part and the last
 # four's, so two tables give it with two lookups.
-_HIGH = [sum(int(d) * w for d, w in zip(f"{n:05d}", (7, 5, 3, 2, 1), strict=True))
-         for n in range(100_000)]  # fmt: skip
-_LOW = [sum(int(d) * w for d, w in zip(f"{n:04d}", (7, 5, 3, 2), strict=True))
-        for n in range(10_000)]  # fmt: skip
+_HIGH = [
+    sum(int(d) * w for d, w in zip(f"{n:05d}", (7, 5, 3, 2, 1), strict=True))
+    for n in range(100_000)
+]
+_LOW = [
+    sum(int(d) * w for d, w in zip(f"{n:04d}", (7, 5, 3, 2), strict=True)) for n in range(10_000)
+]
 _DIGITS = "0123456789"
 
 

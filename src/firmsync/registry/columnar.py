@@ -85,11 +85,19 @@ class _Converter:
         header = source.header
         self.options = (
             pacsv.ReadOptions(column_names=header, use_threads=False, block_size=1 << 26),
-            pacsv.ParseOptions(delimiter="^", quote_char=False, escape_char=False,
-                               newlines_in_values=False, ignore_empty_lines=False),
-            pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
-                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )  # fmt: skip
+            pacsv.ParseOptions(
+                delimiter="^",
+                quote_char=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
+            pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
         self.dates = _Lookup(onrc.registration_date)
         self.postal = _Lookup(onrc.postal_code)
         self.county = _Lookup(onrc.county_name)
@@ -162,17 +170,22 @@ class _Converter:
         postal_raw = self._column(columns, "ADR_COD_POSTAL", n)
         postal, bad_postal = self.postal(postal_raw)
         county, _ = self.county(self._column(columns, "ADR_JUDET", n))
-        copied = [_blank_is_null(self._column(columns, header, n))
-                  for _, header in onrc.COPIED_COLUMNS]  # fmt: skip
+        copied = [
+            _blank_is_null(self._column(columns, header, n)) for _, header in onrc.COPIED_COLUMNS
+        ]
         problems += [
             (number, order, reason, value)
-            for order, (raw, bad, reason) in enumerate((
-                (date_raw, bad_date, "invalid registration date"),
-                (postal_raw, bad_postal, "invalid postal code")))
+            for order, (raw, bad, reason) in enumerate(
+                (
+                    (date_raw, bad_date, "invalid registration date"),
+                    (postal_raw, bad_postal, "invalid postal code"),
+                )
+            )
             if pc.any(bad).as_py()
-            for number, value in zip(line.filter(bad).to_pylist(), raw.filter(bad).to_pylist(),
-                                     strict=True)
-        ]  # fmt: skip
+            for number, value in zip(
+                line.filter(bad).to_pylist(), raw.filter(bad).to_pylist(), strict=True
+            )
+        ]
         report = self.source.report
         for number, order, reason, value in sorted(problems):
             (report.reject if order < 0 else report.warn)(number, reason, value)

@@ -202,8 +202,9 @@ class _Importer:
 
     def registrations(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
         store, seen = self.store, self._snapshot_text(source.path)
-        stage = store.recreate("registration", stage=True,
-                               defaults={"first_seen": seen, "last_seen": seen})  # fmt: skip
+        stage = store.recreate(
+            "registration", stage=True, defaults={"first_seen": seen, "last_seen": seen}
+        )
         columns = onrc.registration_columns(source)
         with _phase("registrations: load"):
             self._load(source, "registrations", stage, columns, tick)
@@ -230,17 +231,27 @@ class _Importer:
 
     def _number_duplicates(self, stage: str, report: FileReport) -> None:
         """A register number published on several rows: all are kept, numbered by line."""
-        twice = f"SELECT reg_number FROM {stage} GROUP BY reg_number HAVING COUNT(*) > 1"
-        self.store.execute(
-            f"UPDATE {stage} SET dup = (SELECT COUNT(*) FROM {stage} AS s "
-            f"WHERE s.reg_number = {stage}.reg_number AND s.line < {stage}.line) "
-            f"WHERE reg_number IN ({twice})"
-        )
-        for reg_number, line, first in self.store.query(
-            f"SELECT s.reg_number, s.line, (SELECT MIN(line) FROM {stage} AS f "
-            f"WHERE f.reg_number = s.reg_number) FROM {stage} AS s WHERE s.dup > 0 ORDER BY s.line"
-        ):
-            report.warn(line, "duplicate register number", f"{reg_number} (also on line {first})")
+        twice = [
+            row[0]
+            for row in self.store.query(
+                f"SELECT reg_number FROM {stage} GROUP BY reg_number HAVING COUNT(*) > 1"
+            )
+        ]
+        for reg_number in twice:
+            lines = [
+                row[0]
+                for row in self.store.query(
+                    f"SELECT line FROM {stage} WHERE reg_number = ? ORDER BY line", (reg_number,)
+                )
+            ]
+            for dup, line in enumerate(lines[1:], start=1):
+                self.store.execute(
+                    f"UPDATE {stage} SET dup = ? WHERE reg_number = ? AND line = ?",
+                    (dup, reg_number, line),
+                )
+                report.warn(
+                    line, "duplicate register number", f"{reg_number} (also on line {lines[0]})"
+                )
 
     def _merge_registrations(self, stage: str) -> None:
         data = [c for c in (*onrc.REGISTRATION_COLUMNS, "old_status_codes") if c != "line"]

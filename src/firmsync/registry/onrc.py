@@ -213,8 +213,17 @@ def _registration_rows(
         county = f[county_i]
         if county not in county_names:
             county_names[county] = county_name(county)
-        row = (reg, canonical, issue, name, registered, county_names[county], postal, line,
-               *[v or None for v in copied(f)])  # fmt: skip
+        row = (
+            reg,
+            canonical,
+            issue,
+            name,
+            registered,
+            county_names[county],
+            postal,
+            line,
+            *[v or None for v in copied(f)],
+        )
         if status_i is not None:
             codes = sorted(c.strip() for c in f[status_i].split(",") if c.strip())
             row = (*row, ",".join(codes) or None)

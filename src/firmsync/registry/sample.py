@@ -270,8 +270,9 @@ def _plan(companies: int, seed: int, snapshot: date, years: tuple[int, ...]) -> 
     kind[pair | second] = 0
     epoch = date(1990, 1, 1)
     registered[pair] = np.minimum(registered[pair], (date(2017, 5, 2) - epoch).days)
-    registered[second] = np.clip(registered[second], (date(2018, 3, 1) - epoch).days,
-                                 (date(2023, 12, 31) - epoch).days)  # fmt: skip
+    registered[second] = np.clip(
+        registered[second], (date(2018, 3, 1) - epoch).days, (date(2023, 12, 31) - epoch).days
+    )
     new_format = (registered >= (NEW_FORMAT_FROM - epoch).days) | second
     days = np.datetime64("1990-01-01") + registered.astype("timedelta64[D]")
     year = days.astype("datetime64[Y]").astype(np.int64) + 1970

@@ -142,8 +142,9 @@ class RegisterStore:
         self.connection.close()
 
     # --- schema ------------------------------------------------------------------------
-    def _create(self, table: str, name: str | None = None,
-                defaults: dict[str, str] | None = None) -> None:  # fmt: skip
+    def _create(
+        self, table: str, name: str | None = None, defaults: dict[str, str] | None = None
+    ) -> None:
         serial = "BIGSERIAL PRIMARY KEY" if self.dialect == "postgresql" else "INTEGER PRIMARY KEY"
         columns = _TABLES[table].format(serial=serial)
         for column, value in (defaults or {}).items():
@@ -161,8 +162,9 @@ class RegisterStore:
             self._create(table)
             self.create_indexes(table)
 
-    def recreate(self, table: str, *, stage: bool = False,
-                 defaults: dict[str, str] | None = None) -> str:  # fmt: skip
+    def recreate(
+        self, table: str, *, stage: bool = False, defaults: dict[str, str] | None = None
+    ) -> str:
         """An empty copy of ``table`` without indexes (``stage_<table>`` when staging);
         ``defaults`` fills text columns a load leaves out (a snapshot date, say)."""
         name = f"stage_{table}" if stage else table
