@@ -29,7 +29,18 @@ from firmsync.registry.reader import BLOCK, DelimitedFile, Span, decode_line
 
 __all__ = ["SCHEMA", "parse_registrations_columnar", "registration_batches", "supports"]
 
+# Arguments are given as Arrow scalars: a Python value is converted on every call, and the
+# conversion tries (and fails) to import an optional module each time, which costs more
+# than the computation.
 _NULL = pa.scalar(None, pa.string())
+_EMPTY = pa.scalar("", pa.string())
+_PLACEHOLDER_CUI = pa.scalar("19", pa.string())  # a valid CUI, where the value is not one
+_WRONG_CHECK_DIGIT = pa.scalar("wrong_check_digit", pa.string())
+
+
+def _int(value: int, type_: pa.DataType | None = None) -> pa.Scalar:
+    return pa.scalar(value, type_ or pa.int64())
+
 _COMMA_SECOND = np.zeros(256, dtype=np.uint8)  # second byte of a cedilla letter → comma-below
 _COMMA_SECOND[[0x9F, 0xA3, 0x9E, 0xA2]] = [0x99, 0x9B, 0x98, 0x9A]
 SCHEMA = pa.schema(
@@ -59,7 +70,7 @@ class _Lookup:
                 self.known[value] = self.convert(value)
         converted = pa.array([self.known[v] for v in values], pa.string())
         result = converted.take(pc.index_in(column, distinct))
-        failed = pc.and_(pc.is_null(result), pc.not_equal(column, ""))
+        failed = pc.and_(pc.is_null(result), pc.not_equal(column, _EMPTY))
         return result, failed
 
 
@@ -67,16 +78,17 @@ def _check_digit_matches(code: pa.Array) -> pa.Array:
     """Whether the last digit of each plain-digit CUI is its check digit
     (:func:`firmsync.identity.cui.check_digit`, in integer arithmetic on whole columns)."""
     value = pc.cast(code, pa.int64())
+    ten, eleven = _int(10), _int(11)
 
-    def mod(x: Any, n: int) -> Any:
+    def mod(x: Any, n: pa.Scalar) -> Any:
         return pc.subtract(x, pc.multiply(pc.divide(x, n), n))
 
-    body, total = pc.divide(value, 10), None
+    body, total = pc.divide(value, ten), None
     for weight in (2, 3, 5, 7, 1, 2, 3, 5, 7):  # the weights, least significant digit first
-        term = pc.multiply(mod(body, 10), weight)
+        term = pc.multiply(mod(body, ten), _int(weight))
         total = term if total is None else pc.add(total, term)
-        body = pc.divide(body, 10)
-    return pc.equal(mod(mod(pc.multiply(total, 10), 11), 10), mod(value, 10))
+        body = pc.divide(body, ten)
+    return pc.equal(mod(mod(pc.multiply(total, ten), eleven), ten), mod(value, ten))
 
 
 class _Converter:
@@ -116,7 +128,7 @@ class _Converter:
         # An ASCII value with a valid date part is valid when the rest is a time: this is the
         # time part of onrc's date pattern, Python's ASCII \s and \d spelled out. Values
         # that are not ASCII (rare) take the Python function itself.
-        timed = pc.greater(pc.utf8_length(raw), 10)
+        timed = pc.greater(pc.utf8_length(raw), _int(10, pa.int32()))
         ascii_ = pc.string_is_ascii(raw)
         time_ok = pc.match_substring_regex(raw, _TIME_AFTER_DATE)
         result = pc.if_else(pc.and_(timed, pc.invert(time_ok)), _NULL, day)
@@ -124,7 +136,7 @@ class _Converter:
         if pc.any(odd).as_py():
             exact = [onrc.registration_date(v) for v in raw.filter(odd).to_pylist()]
             result = pc.replace_with_mask(result, odd, pa.array(exact, pa.string()))
-        return result, pc.and_(pc.is_null(result), pc.not_equal(raw, ""))
+        return result, pc.and_(pc.is_null(result), pc.not_equal(raw, _EMPTY))
 
     def batch(self, data: bytes, lines: np.ndarray) -> pa.RecordBatch:
         """The registration tuples of a block of whole lines, with their line numbers."""
@@ -136,7 +148,7 @@ class _Converter:
         reg = self._column(columns, "COD_INMATRICULARE", n)
         name = self._column(columns, "DENUMIRE", n)
         line = pa.array(lines, pa.int64())
-        missing = pc.or_(pc.equal(reg, ""), pc.equal(name, ""))
+        missing = pc.or_(pc.equal(reg, _EMPTY), pc.equal(name, _EMPTY))
         problems: list[tuple[int, int, str, str]] = []  # (line, order, reason, excerpt)
         if pc.any(missing).as_py():
             reg_i, cui_i = self.at["COD_INMATRICULARE"], self.at["CUI"]
@@ -152,9 +164,9 @@ class _Converter:
 
         code = self._column(columns, "CUI", n)
         plain = pc.match_substring_regex(code, r"^[1-9][0-9]{1,9}$")
-        matches = _check_digit_matches(pc.if_else(plain, code, "19"))
+        matches = _check_digit_matches(pc.if_else(plain, code, _PLACEHOLDER_CUI))
         canonical = pc.if_else(plain, code, _NULL)
-        issue = pc.if_else(pc.and_(plain, pc.invert(matches)), "wrong_check_digit", _NULL)
+        issue = pc.if_else(pc.and_(plain, pc.invert(matches)), _WRONG_CHECK_DIGIT, _NULL)
         others = pc.invert(plain)
         if pc.any(others).as_py():
             found = [cui.classify(v) for v in code.filter(others).to_pylist()]
@@ -194,7 +206,7 @@ class _Converter:
 
 
 def _blank_is_null(column: pa.Array) -> pa.Array:
-    return pc.if_else(pc.equal(column, ""), _NULL, column)
+    return pc.if_else(pc.equal(column, _EMPTY), _NULL, column)
 
 
 def registration_batches(
@@ -214,7 +226,8 @@ def registration_batches(
         numbers = np.arange(number, number + len(ends))
         number += len(ends)
         whole = fields == width
-        if data.count(b"\r") != data.count(b"\r\n"):
+        line_feeds_after_cr = np.count_nonzero(raw[ends[ends > 0] - 1] == ord("\r"))
+        if data.count(b"\r") != line_feeds_after_cr:
             whole[:] = False  # a lone CR: Arrow would end a line there, the row parser not
         for begin, stop, regular in _runs(whole):
             piece = data[begins[begin] : ends[stop - 1] + 1]
