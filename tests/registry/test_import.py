@@ -14,6 +14,7 @@ from .snapshot import CNP, FIRME_LINES, FIRME_ROWS, STATUS_ROWS, write_snapshot
 
 DATA_TABLES = (
     "registration",
+    "registration_status",
     "status_code",
     "status_change",
     "caen_authorised",
@@ -52,7 +53,7 @@ def registration(store: RegisterStore, reg_number: str) -> dict[str, object]:
         "dup",
     )
     rows = store.query(
-        f"SELECT {', '.join(columns)} FROM registration WHERE reg_number = ?", (reg_number,)
+        f"SELECT {', '.join(columns)} FROM registration_view WHERE reg_number = ?", (reg_number,)
     )
     assert len(rows) == 1, rows
     return dict(zip(columns, rows[0], strict=True))

@@ -56,5 +56,5 @@ def test_a_sample_imports_without_a_rejected_row(tmp_path: Path, store: Register
     result = import_paths(store, [tmp_path / "s"])
     assert result.rows_rejected == 0
     assert store.scalar("SELECT COUNT(*) FROM registration") == 2000
-    assert store.scalar("SELECT COUNT(*) FROM registration WHERE status = 'unknown'") == 0
+    assert store.scalar("SELECT COUNT(*) FROM registration_view WHERE status = 'unknown'") == 0
     assert store.scalar("SELECT COUNT(*) FROM financial") > 1000

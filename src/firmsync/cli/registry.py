@@ -95,7 +95,9 @@ def stats_data(store: RegisterStore) -> dict[str, object]:
         "registrations": store.scalar("SELECT COUNT(*) FROM registration"),
         "companies": store.scalar("SELECT COUNT(DISTINCT cui) FROM registration"),
         "by_status": dict(
-            store.query("SELECT status, COUNT(*) FROM registration GROUP BY status ORDER BY 2 DESC")
+            store.query(
+                "SELECT status, COUNT(*) FROM registration_view GROUP BY status ORDER BY 2 DESC"
+            )
         ),
         "cui_issues": dict(
             store.query(

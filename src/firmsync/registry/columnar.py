@@ -41,6 +41,7 @@ _WRONG_CHECK_DIGIT = pa.scalar("wrong_check_digit", pa.string())
 def _int(value: int, type_: pa.DataType | None = None) -> pa.Scalar:
     return pa.scalar(value, type_ or pa.int64())
 
+
 _COMMA_SECOND = np.zeros(256, dtype=np.uint8)  # second byte of a cedilla letter → comma-below
 _COMMA_SECOND[[0x9F, 0xA3, 0x9E, 0xA2]] = [0x99, 0x9B, 0x98, 0x9A]
 SCHEMA = pa.schema(

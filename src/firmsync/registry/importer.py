@@ -210,7 +210,7 @@ class _Importer:
             self._load(source, "registrations", stage, columns, tick)
         first = store.is_empty("registration")
         if first:  # the staged rows become the register, indexes built once
-            store.execute("DROP TABLE registration")
+            store.drop_table("registration")
         index = "registration_reg_number" if first else f"{stage}_reg_number"
         with _phase("registrations: index by register number"):
             store.execute(f"CREATE INDEX {index} ON {stage} (reg_number)")
@@ -218,6 +218,7 @@ class _Importer:
             self._number_duplicates(stage, source.report)
         if first:
             store.execute(f"ALTER TABLE {stage} RENAME TO registration")
+            store.create_views()
             with _phase("registrations: index by CUI"):
                 store.create_indexes("registration")
         else:
@@ -295,44 +296,41 @@ class _Importer:
         self._derive_status(self._snapshot_text(source.path))
 
     def _derive_status(self, snapshot: str) -> None:
-        """Each registration's state from all its status codes; changes are recorded."""
+        """Each registration's state from all its status codes, as a new status table;
+        against a newer snapshot, every change of codes is recorded with its date."""
         store = self.store
-        ordered = (
-            "string_agg(s.code, ',' ORDER BY s.code)"
-            if store.dialect == "postgresql"
-            else "group_concat(s.code, ',')"
-        )
+        aggregate = "string_agg" if store.dialect == "postgresql" else "group_concat"
         cases = " ".join(f"WHEN {rank} THEN '{cat}'" for rank, cat in onrc.RANK_CATEGORY.items())
-        source = (
-            "status_code"
-            if store.dialect == "postgresql"
-            else ("(SELECT reg_number, code FROM status_code ORDER BY reg_number, code)")
-        )
-        store.execute("DROP TABLE IF EXISTS stage_status")
-        store.execute(
-            f"CREATE TABLE stage_status AS SELECT s.reg_number AS reg_number, "
-            f"CASE MAX(COALESCE(l.rank, 0)) {cases} ELSE 'unknown' END AS status, "
-            f"{ordered} AS codes FROM {source} AS s "
-            "LEFT JOIN status_label AS l ON l.code = s.code GROUP BY s.reg_number"
-        )
-        store.execute("CREATE INDEX stage_status_reg ON stage_status (reg_number)")
+        stage = "stage_registration_status"
+        store.drop_table(stage)
+        with _phase("status: derived from the codes"):
+            store.execute(
+                f"CREATE TABLE {stage} AS SELECT s.reg_number AS reg_number, "
+                f"CASE MAX(COALESCE(l.rank, 0)) {cases} ELSE 'unknown' END AS status, "
+                f"{aggregate}(s.code, ',' ORDER BY s.code) AS codes FROM status_code AS s "
+                "LEFT JOIN status_label AS l ON l.code = s.code GROUP BY s.reg_number"
+            )
+        current = store.meta("status_snapshot")
+        if current is not None and snapshot < current:
+            log.warning("statuses of %s are older than those of %s: kept", snapshot, current)
+            store.drop_table(stage)
+            return
         distinct = "IS NOT" if store.dialect == "sqlite" else "IS DISTINCT FROM"
-        with store.transaction():
-            store.execute(
-                "INSERT INTO status_change "
-                "(reg_number, snapshot, old_status, new_status, old_codes, new_codes) "
-                "SELECT r.reg_number, ?, r.status, t.status, r.status_codes, t.codes "
-                "FROM registration AS r JOIN stage_status AS t ON t.reg_number = r.reg_number "
-                f"WHERE r.status_codes IS NOT NULL AND r.status_codes {distinct} t.codes "
-                "AND r.last_seen <= ?",
-                (snapshot, snapshot),
-            )
-            store.execute(
-                "UPDATE registration AS r SET status = t.status, status_codes = t.codes "
-                "FROM stage_status AS t WHERE t.reg_number = r.reg_number "
-                f"AND (r.status {distinct} t.status OR r.status_codes {distinct} t.codes)"
-            )
-        store.execute("DROP TABLE stage_status")
+        with _phase("status: changes recorded, table swapped"), store.transaction():
+            if current is not None and snapshot > current:
+                store.execute(
+                    "INSERT INTO status_change "
+                    "(reg_number, snapshot, old_status, new_status, old_codes, new_codes) "
+                    f"SELECT n.reg_number, ?, o.status, n.status, o.codes, n.codes FROM {stage} "
+                    "AS n JOIN registration_status AS o ON o.reg_number = n.reg_number "
+                    f"WHERE o.codes {distinct} n.codes",
+                    (snapshot,),
+                )
+            store.drop_table("registration_status")
+            store.execute(f"ALTER TABLE {stage} RENAME TO registration_status")
+        store.create_indexes("registration_status")
+        store.create_views()
+        store.set_meta("status_snapshot", snapshot)
 
     def caen_authorised(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
         versions = dict(self.store.query("SELECT code, revision FROM caen_version"))
@@ -425,6 +423,7 @@ class _Importer:
 
             getattr(self, item.kind)(source, tick)
         finally:
+            self.store.create_views()
             if log is not None:
                 log.close()
         self.store.execute(

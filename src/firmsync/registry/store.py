@@ -36,7 +36,10 @@ _TABLES = {
         county TEXT, locality TEXT, street TEXT, number TEXT, block TEXT, staircase TEXT,
         floor TEXT, apartment TEXT, postal_code TEXT, sector TEXT, details TEXT, web TEXT,
         parent_country TEXT, old_status_codes TEXT, line INTEGER, first_seen TEXT,
-        last_seen TEXT, status TEXT NOT NULL DEFAULT 'unknown', status_codes TEXT""",
+        last_seen TEXT""",
+    # Kept apart from registration: a snapshot's statuses replace the table whole, instead of
+    # rewriting millions of registration rows in place.
+    "registration_status": "reg_number TEXT NOT NULL, status TEXT NOT NULL, codes TEXT",
     "status_code": "reg_number TEXT NOT NULL, code TEXT NOT NULL",
     "status_label": "code TEXT PRIMARY KEY, label TEXT NOT NULL, category TEXT, rank INTEGER",
     "status_change": """
@@ -63,6 +66,7 @@ _TABLES = {
 _INDEXES = {
     "registration": ("reg_number", "cui"),
     "status_code": ("reg_number",),
+    "registration_status": ("reg_number",),
     "status_change": ("reg_number",),
     "caen_authorised": ("reg_number",),
     "representative": ("reg_number",),
@@ -101,7 +105,7 @@ class RegisterStore:
                 "journal_mode=WAL",
                 "synchronous=NORMAL",
                 "cache_size=-262144",
-                "temp_store=MEMORY",
+                "temp_store=FILE",
                 f"threads={min(os.cpu_count() or 1, 8)}",
             ):
                 self.connection.execute(f"PRAGMA {pragma}")
@@ -161,6 +165,26 @@ class RegisterStore:
         for table in _TABLES:
             self._create(table)
             self.create_indexes(table)
+        self.create_views()
+
+    def create_views(self) -> None:
+        """``registration_view``: each registration with its status (``unknown`` if none)."""
+        create = (
+            "CREATE OR REPLACE VIEW"
+            if self.dialect == "postgresql"
+            else ("CREATE VIEW IF NOT EXISTS")
+        )
+        self.execute(
+            f"{create} registration_view AS SELECT r.*, "
+            "COALESCE(s.status, 'unknown') AS status, s.codes AS status_codes "
+            "FROM registration AS r LEFT JOIN registration_status AS s "
+            "ON s.reg_number = r.reg_number"
+        )
+
+    def drop_table(self, table: str) -> None:
+        """Drop a table, and the view over the register (``create_views`` restores it)."""
+        self.execute("DROP VIEW IF EXISTS registration_view")
+        self.execute(f"DROP TABLE IF EXISTS {table}")
 
     def recreate(
         self, table: str, *, stage: bool = False, defaults: dict[str, str] | None = None

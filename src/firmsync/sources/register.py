@@ -64,7 +64,7 @@ def facts_from_register(store: RegisterStore, cui: str) -> CompanyFacts | None:
     rows = [
         dict(zip(columns, row, strict=True))
         for row in store.query(
-            f"SELECT {', '.join(columns)} FROM registration WHERE cui = ?", (cui,)
+            f"SELECT {', '.join(columns)} FROM registration_view WHERE cui = ?", (cui,)
         )
     ]
     if not rows:
