@@ -85,7 +85,7 @@ def main() -> None:
     )
     baseline_db.unlink()
 
-    print(f"{'file':<32} {'lines':>11} {'wall s':>8} {'rows/s':>10} {'peak RSS MB':>12}")
+    print(f"{'file':<32} {'lines':>11} {'wall s':>8} {'lines/s':>10} {'peak RSS MB':>12}")
     total = 0.0
     for item in files:
         wall, rss = run([firmsync, "registry", "import", str(item.path)], env)
