@@ -26,4 +26,13 @@ def demo(companies: int) -> None:
     click.echo(f"Register snapshot {data['snapshot']}: {data['registrations']:,} registrations")
     for status, count in data["by_status"].items():  # type: ignore[union-attr]
         click.echo(f"  {status:<12} {count:>8,}")
-    click.echo("Try: firmsync registry show <CUI>   (CUIs: firmsync registry stats --json)")
+    examples = store.query(
+        "SELECT r.cui, r.name FROM registration_view AS r WHERE r.status = 'active' "
+        "AND r.cui IN (SELECT cui FROM financial) ORDER BY r.line LIMIT 3"
+    ) + store.query(
+        "SELECT cui, MIN(name) FROM registration WHERE cui IS NOT NULL "
+        "GROUP BY cui HAVING COUNT(*) > 1 LIMIT 1"
+    )
+    click.echo("Try, for example:")
+    for cui, name in examples:
+        click.echo(f"  firmsync registry show {cui}   # {name}")
