@@ -1,0 +1,1 @@
+"""Finding the registration behind a typed company name (issue in progress: noise only)."""
