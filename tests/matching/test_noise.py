@@ -14,10 +14,15 @@ from firmsync.identity import names
 from firmsync.matching.noise import KINDS, noisy
 
 NAMES = [
-    "CONSTRUCȚII MONTAJ SRL", "ALFA IMPORT EXPORT SRL", "ȘTEFAN & MARIA SRL",
-    "POPESCU ION PERSOANĂ FIZICĂ AUTORIZATĂ", "DELTA COMERȚ TRANSPORT S.R.L.", "OMEGA SA",
-    "TRADECENTER SRL", "CASA DE PÂINE SERVICII SRL",
-]  # fmt: skip
+    "CONSTRUCȚII MONTAJ SRL",
+    "ALFA IMPORT EXPORT SRL",
+    "ȘTEFAN & MARIA SRL",
+    "POPESCU ION PERSOANĂ FIZICĂ AUTORIZATĂ",
+    "DELTA COMERȚ TRANSPORT S.R.L.",
+    "OMEGA SA",
+    "TRADECENTER SRL",
+    "CASA DE PÂINE SERVICII SRL",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)

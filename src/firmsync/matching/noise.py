@@ -28,26 +28,56 @@ from firmsync.identity.text import fold
 __all__ = ["KINDS", "noisy"]
 
 KINDS = (
-    "typo", "drop_legal_form", "add_legal_form", "sc_prefix", "no_diacritics", "cedilla",
-    "abbreviation", "swap_words", "add_city", "truncate",
-)  # fmt: skip
+    "typo",
+    "drop_legal_form",
+    "add_legal_form",
+    "sc_prefix",
+    "no_diacritics",
+    "cedilla",
+    "abbreviation",
+    "swap_words",
+    "add_city",
+    "truncate",
+)
 
 # Long form → the abbreviations Romanian company names use for it.
 _ABBREVIATIONS = (
-    ("IMPORT EXPORT", "IMPEX"), ("CONSTRUCTII", "CONSTR"), ("CONSTRUCȚII", "CONSTR"),
-    ("CONSTRUCT", "CONSTR"), ("COMERT", "COM"), ("COMERȚ", "COM"), ("COMPANY", "COM"),
-    ("PRODUCTIE", "PROD"), ("PRODUCȚIE", "PROD"), ("PRODUCT", "PROD"),
-    ("DISTRIBUTION", "DISTRIB"), ("INTERNATIONAL", "INTL"), ("SERVICII", "SERV"),
-    ("SERVICE", "SERV"), ("TRANSPORT", "TRANS"),
-)  # fmt: skip
+    ("IMPORT EXPORT", "IMPEX"),
+    ("CONSTRUCTII", "CONSTR"),
+    ("CONSTRUCȚII", "CONSTR"),
+    ("CONSTRUCT", "CONSTR"),
+    ("COMERT", "COM"),
+    ("COMERȚ", "COM"),
+    ("COMPANY", "COM"),
+    ("PRODUCTIE", "PROD"),
+    ("PRODUCȚIE", "PROD"),
+    ("PRODUCT", "PROD"),
+    ("DISTRIBUTION", "DISTRIB"),
+    ("INTERNATIONAL", "INTL"),
+    ("SERVICII", "SERV"),
+    ("SERVICE", "SERV"),
+    ("TRANSPORT", "TRANS"),
+)
 _CITIES = ("BUCURESTI", "CLUJ", "IASI", "TIMISOARA", "CONSTANTA", "BRASOV", "CRAIOVA", "ARAD")
 _CEDILLA = str.maketrans("șțȘȚ", "şţŞŢ")
 _FORMS = ("SRL", "S.R.L.", "SA", "S.A.", "PFA", "II")
 _DOTTED = {"SRL": "S.R.L.", "SA": "S.A.", "SNC": "S.N.C.", "PFA": "P.F.A."}
 _KEYBOARD_NEIGHBOURS = {
-    "A": "SQ", "E": "WR", "I": "UO", "O": "IP", "U": "YI", "N": "BM", "M": "N", "R": "ET",
-    "T": "RY", "S": "AD", "C": "XV", "L": "K", "P": "O", "D": "SF",
-}  # fmt: skip
+    "A": "SQ",
+    "E": "WR",
+    "I": "UO",
+    "O": "IP",
+    "U": "YI",
+    "N": "BM",
+    "M": "N",
+    "R": "ET",
+    "T": "RY",
+    "S": "AD",
+    "C": "XV",
+    "L": "K",
+    "P": "O",
+    "D": "SF",
+}
 
 
 def _typo(name: str, rng: random.Random) -> str:

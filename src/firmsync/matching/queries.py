@@ -29,8 +29,9 @@ class LabelledQuery:
     noise: str  # the kind of noise, or "absent"
 
 
-def _present(store: RegisterStore, count: int, rng: random.Random,
-             with_county: float) -> list[LabelledQuery]:  # fmt: skip
+def _present(
+    store: RegisterStore, count: int, rng: random.Random, with_county: float
+) -> list[LabelledQuery]:
     # Registrations are drawn by source line, the one number every row has on every database.
     top = store.scalar("SELECT MAX(line) FROM registration") or 0
     picked: list[LabelledQuery] = []
@@ -50,9 +51,16 @@ def _present(store: RegisterStore, count: int, rng: random.Random,
                 break
             kind = KINDS[len(picked) % len(KINDS)]
             hint = rng.random() < with_county
-            picked.append(LabelledQuery(
-                noisy(name, kind, rng), county if hint else None, locality if hint else None,
-                reg_number, cui, kind))  # fmt: skip
+            picked.append(
+                LabelledQuery(
+                    noisy(name, kind, rng),
+                    county if hint else None,
+                    locality if hint else None,
+                    reg_number,
+                    cui,
+                    kind,
+                )
+            )
     return picked
 
 

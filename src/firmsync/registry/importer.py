@@ -376,8 +376,9 @@ class _Importer:
         mapping = mf.read_description(description)
         columns = ("cui", "year", "family", "caen", *mf.FIELD_NAMES)
         stage = self.store.recreate("financial", stage=True)
-        self._load(source, "financials", stage, columns, tick, year=year, family=family,
-                   mapping=mapping)  # fmt: skip
+        self._load(
+            source, "financials", stage, columns, tick, year=year, family=family, mapping=mapping
+        )
         duplicates = self.store.query(
             f"SELECT cui, COUNT(*) FROM {stage} GROUP BY cui HAVING COUNT(*) > 1"
         )
