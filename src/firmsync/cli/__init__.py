@@ -22,7 +22,11 @@ __all__ = ["cli", "main"]
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Log what each step does and takes.")
 def cli(verbose: bool) -> None:
-    """firmsync: official Romanian company data for your CRM's company cards."""
+    """firmsync: official Romanian company data for your CRM's company cards.
+
+    Django's management commands (migrate, check, createsuperuser, …) run through this
+    script too: firmsync migrate.
+    """
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(name)s: %(message)s",
