@@ -42,6 +42,7 @@ def _phase(name: str) -> Iterator[None]:
     log.info("%s: %.1f s", name, time.perf_counter() - started)
 
 
+_MF_NAME = re.compile(r"^web_?(uu|bl_?bs_?sl)_?an_?(\d{4})\.txt$", re.I)
 # Kinds in load order: code tables, then registrations, then what joins to them.
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("status_labels", r"^(n_stare_firma|5nomenclator_stari_firma).*\.csv$"),
@@ -51,12 +52,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("status_codes", r"^od_stare_firma.*\.csv$"),
     ("caen_authorised", r"^od_caen_autorizat.*\.csv$"),
     ("representatives", r"^od_reprezentanti_(legali|if).*\.csv$"),
-    ("financials", r"^web_?(uu|bl_?bs_?sl)_?an_?(\d{4})\.txt$"),
+    ("financials", _MF_NAME.pattern),
     ("description", r"^web_?\w*\d{4}.*\.csv$"),  # read with its data file
 )
 _ORDER = {kind: n for n, (kind, _) in enumerate(_PATTERNS)}
 _DATE_IN_PATH = re.compile(r"(\d{2})[-_.](\d{2})[-_.](\d{4})|(\d{4})-(\d{2})-(\d{2})")
-_MF_NAME = re.compile(r"^web_?(uu|bl_?bs_?sl)_?an_?(\d{4})\.txt$", re.I)
 _FIRME_OLD = re.compile(r"^[1-4]firme_", re.I)
 
 
@@ -134,13 +134,14 @@ class _Importer:
         reports_dir: Path | None,
         progress: Callable[[str, int | None, int], None] | None,
         workers: int,
+        parallel_from_bytes: int,
     ) -> None:
         self.store = store
         self.snapshot = snapshot
         self.reports_dir = reports_dir
         self.progress = progress
         self.workers = workers
-        self.parallel_from_bytes = 16 << 20
+        self.parallel_from_bytes = parallel_from_bytes
 
     # --- per kind ----------------------------------------------------------------------
     def status_labels(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
@@ -470,8 +471,8 @@ def import_paths(
         reports_dir=reports_dir,
         progress=progress,
         workers=workers or default_workers(),
+        parallel_from_bytes=parallel_from_bytes,
     )
-    importer.parallel_from_bytes = parallel_from_bytes
     results = [(item, importer.run(item)) for item in known]
     skipped = [f.path for f in found if f.kind == "unknown"]
     return ImportResult(results, skipped)

@@ -2,10 +2,11 @@
 
 The file is cut into byte ranges that each start a record (``DelimitedFile.split``); each
 range is parsed and bulk-loaded by its own process. On PostgreSQL every process COPYs into
-the target table at once. SQLite has one writer per database, so the first process writes
-into the target and the others into files of their own, appended afterwards with
-``INSERT … SELECT`` (C speed). Reports come back from every process and are merged in line
-order, so a file reads the same in parallel as in one piece.
+the target table at once. SQLite has one writer per database: ``OD_FIRME``'s Arrow batches
+are committed one by one, so its processes take turns at the target table; for the other
+files the first process writes into the target and the others into files of their own,
+appended afterwards with ``INSERT … SELECT`` (C speed). Reports come back from every process
+and are merged in line order, so a file reads the same in parallel as in one piece.
 """
 
 from __future__ import annotations
