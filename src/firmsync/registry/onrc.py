@@ -68,17 +68,6 @@ def registration_columns(source: DelimitedFile) -> tuple[str, ...]:
     return REGISTRATION_COLUMNS
 
 
-_ADDRESS = (
-    ("ADR_TARA", "country"),
-    ("ADR_JUDET", "county"),
-    ("ADR_LOCALITATE", "locality"),
-    ("ADR_DEN_STRADA", "street"),
-    ("ADR_NR_STRADA", "number"),
-    ("ADR_BLOC", "block"),
-    ("ADR_SCARA", "staircase"),
-    ("ADR_ETAJ", "floor"),
-    ("ADR_APARTAMENT", "apartment"),
-)
 _DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 PERSONAL_ISSUES = frozenset({"personal_code", "invalid_length"})
 
