@@ -82,3 +82,10 @@ def test_make_sample_then_import(runner: CliRunner, tmp_path: Path) -> None:
     assert imported.exit_code == 0
     assert "OD_FIRME.CSV: 300 loaded, 0 rejected" in imported.output
     assert "README.md: not an official file" in imported.output
+
+
+def test_company_facts_json_round_trip(imported: CliRunner) -> None:
+    from firmsync.sources.facts import CompanyFacts
+
+    data = json.loads(imported.invoke(cli, ["registry", "show", "66815090", "--json"]).output)
+    assert CompanyFacts.from_dict(data).to_dict() == data
