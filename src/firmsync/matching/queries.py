@@ -2,8 +2,9 @@
 
 Present queries are operating registrations of the register, their names spelled with one
 kind of noise (:mod:`firmsync.matching.noise`), half of them with the county. Absent queries
-are plausible names that no registration has (checked against every registered name's core),
-the case where a confident link is a wrong link.
+are names made as the sample register makes its companies' names but that no registration has
+(checked against every registered name's key): a company founded after the snapshot, the case
+where a confident link is a wrong link.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from firmsync.identity import names
 from firmsync.matching.noise import KINDS, noisy
-from firmsync.registry import vocabulary
+from firmsync.registry.sample import coined_word, company_core
 from firmsync.registry.store import RegisterStore
 
 __all__ = ["LabelledQuery", "sample_queries"]
@@ -68,8 +69,7 @@ def _absent(store: RegisterStore, count: int, rng: random.Random) -> list[Labell
     registered = {hash(names.key(name)) for (name,) in store.query("SELECT name FROM registration")}
     made: list[LabelledQuery] = []
     while len(made) < count:
-        words = [*rng.sample(vocabulary.STEMS, 2), rng.choice(vocabulary.SURNAMES)]
-        name = f"{' '.join(words)} {rng.choice(('SRL', 'SA', 'S.R.L.'))}"
+        name = f"{company_core(rng, coined_word(rng))} {rng.choice(('SRL', 'SA', 'S.R.L.'))}"
         if hash(names.key(name)) not in registered:
             made.append(LabelledQuery(name, None, None, None, None, "absent"))
     return made

@@ -181,6 +181,7 @@ COUNTY_CODE = {
 NEW_FORMAT_FROM = date(2024, 7, 26)
 BLANK_DATES_FROM = date(2024, 9, 4)
 CHUNK = 25_000
+_COPRIME = 2_718_281  # odd, and prime to 5 and 7: coprime with 350**3
 # Indices 0..QUIRKS-1 each carry one named quirk, so every sample has them all.
 QUIRK_ORDER = (
     "unbalanced_quote",
@@ -288,6 +289,69 @@ def _plan(companies: int, seed: int, snapshot: date, years: tuple[int, ...]) -> 
     return _Plan(seed, snapshot, years, kind, place, registered, serial, new_format, pair)
 
 
+def coined_word(rng: random.Random) -> str:
+    """A made-up word of three syllables, as founders coin them: ``DORALEX``."""
+    return "".join(rng.choices(voc.SYLLABLES, k=3))
+
+
+def _company_word(index: int, seed: int) -> str:
+    """Company ``index``'s own coined word: a different one for every company of a sample.
+
+    The register refuses a name too close to an existing company's; giving each company a
+    word of its own (a permutation of the indices onto the syllable triples) makes names
+    as distinct as that rule does, without coordinating the chunks generated in parallel.
+    """
+    size = len(voc.SYLLABLES)
+    n = (index * _COPRIME + seed * 7_919) % size**3  # _COPRIME: a bijection modulo size**3
+    return voc.SYLLABLES[n // size**2] + voc.SYLLABLES[n // size % size] + voc.SYLLABLES[n % size]
+
+
+def surname(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return rng.choice(voc.SURNAMES)
+    return rng.choice(voc.SURNAME_ROOTS) + rng.choice(voc.SURNAME_ENDINGS)
+
+
+def person_name(rng: random.Random) -> str:
+    """Surname and one or two given names, as sole traders and representatives are written."""
+    given = rng.choice(voc.GIVEN)
+    if rng.random() < 0.45:
+        given += "-" + rng.choice(voc.GIVEN)
+    return f"{surname(rng)} {given}"
+
+
+def company_core(rng: random.Random, coined: str) -> str:
+    """A company name without its legal form, made with the coined word ``coined``.
+
+    Most names carry a coined or family word; plain combinations of business words and a
+    few generic words are shared by several registrations (struck-off names are reused; the
+    early 1990s allowed more), as in the real register.
+    """
+    stems = voc.STEMS
+    roll = rng.random()
+    if roll < 0.45:
+        extra = rng.choices(stems, k=rng.choice((0, 1, 1, 2)))
+        return " ".join([coined, *extra])
+    if roll < 0.62:
+        return " ".join(rng.choices(stems, k=3))
+    if roll < 0.70:
+        return f"{rng.choice(stems)} {coined}"
+    if roll < 0.79:
+        return f"{surname(rng)} {rng.choice(stems)}"
+    if roll < 0.83:
+        return f"{rng.choice(voc.GIVEN)} & {rng.choice(voc.GIVEN)}"
+    if roll < 0.91:
+        place = rng.choice(voc.PLACES)[1][0].split(" Sectorul")[0].upper()
+        return f"{rng.choice(stems)} {coined} {place}"
+    if roll < 0.95:
+        return f"{rng.choice(stems)}{rng.choice(stems).lower().capitalize()}".upper()
+    if roll < 0.98:
+        return f"{rng.choice(stems)} {rng.choice(_SUFFIXES)}"
+    if roll < 0.99:
+        return f"{rng.choice(stems)} {rng.choice(stems)}"
+    return rng.choice(voc.GENERIC)
+
+
 def _cui(index: int) -> str:
     base = str(100_000 + (index * 7_368_787) % 9_000_000)
     return base + stdnum_cui.calc_check_digit(base)
@@ -324,29 +388,6 @@ class _Chunk:
             self.out[f"uu{year}"] = []
             self.out[f"bl{year}"] = []
 
-    # --- names -------------------------------------------------------------------------
-    def _person(self) -> str:
-        rng = self.rng
-        return f"{rng.choice(voc.SURNAMES)} {rng.choice(voc.GIVEN)}"
-
-    def _company_core(self) -> str:
-        rng = self.rng
-        roll = rng.random()
-        if roll < 0.40:
-            return f"{rng.choice(voc.STEMS)} {rng.choice(voc.STEMS)}"
-        if roll < 0.55:
-            return f"{rng.choice(voc.STEMS)}{rng.choice(voc.STEMS).lower().capitalize()}".upper()
-        if roll < 0.70:
-            return f"{rng.choice(voc.STEMS)} {rng.choice(voc.STEMS)} {rng.choice(voc.STEMS)}"
-        if roll < 0.80:
-            return f"{rng.choice(voc.STEMS)} {rng.choice(_SUFFIXES)}"
-        if roll < 0.88:
-            return f"{rng.choice(voc.GIVEN)} & {rng.choice(voc.GIVEN)}"
-        if roll < 0.95:
-            place = rng.choice(voc.PLACES)[1][0].split(" Sectorul")[0].upper()
-            return f"{rng.choice(voc.STEMS)} {place}"
-        return rng.choice(voc.GENERIC)
-
     # --- one company -------------------------------------------------------------------
     def company(self, i: int, quirk: str | None, pair_cui: str | None) -> str | None:
         """Writes company ``i``; returns its CUI when the next one should share it."""
@@ -376,7 +417,7 @@ class _Chunk:
 
         # Name and legal form.
         if kind == 1:
-            person = self._person()
+            person = person_name(rng)
             form = rng.choices(("PFA", "II", "IF"), (60, 35, 5))[0]
             spelled = rng.random() < 0.5
             suffix = (
@@ -393,7 +434,11 @@ class _Chunk:
             form = "SRL" if kind == 0 else "OC1"
             if kind == 0 and rng.random() < 0.04:
                 form = rng.choices(("SA", "SNC", "SCS", "RA"), (80, 10, 8, 2))[0]
-            core = self._company_core() if quirk != "generic_name" else "CONSTRUCT"
+            core = (
+                "CONSTRUCT"
+                if quirk == "generic_name"
+                else company_core(rng, _company_word(i, plan.seed))
+            )
             written = form if rng.random() < 0.93 else ".".join(form) + "."
             name = f"{core} {written}" if kind == 0 else f"COOPERATIVA {core}"
         if pair_cui is not None:
@@ -542,9 +587,9 @@ class _Chunk:
             out["repr"].append(f"{reg}^FARA REPREZENTANT^^^^^^^^")
         else:
             people = (
-                [name.rsplit(" ", 3)[0].strip('" ')]
+                [person]
                 if kind == 1
-                else [self._person() for _ in range(1 if rng.random() < 0.8 else 2)]
+                else [person_name(rng) for _ in range(1 if rng.random() < 0.8 else 2)]
             )
             for person in people:
                 role = (
