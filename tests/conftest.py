@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,11 @@ from firmsync.registry.store import RegisterStore
 POSTGRES = os.environ.get("FIRMSYNC_REGISTER_URL", "").startswith(("postgres://", "postgresql://"))
 
 
-@pytest.fixture
-def register_url(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def fresh_register_url(directory: Path) -> Iterator[str]:
     """A URL for an empty register: a SQLite file, or a fresh PostgreSQL schema."""
     if not POSTGRES:
-        yield f"sqlite:///{tmp_path}/registry.sqlite3"
+        yield f"sqlite:///{directory}/registry.sqlite3"
         return
     base = os.environ["FIRMSYNC_REGISTER_URL"]
     schema = f"test_{uuid.uuid4().hex[:12]}"
@@ -34,6 +35,12 @@ def register_url(tmp_path: Path) -> Iterator[str]:
     yield f"{base}{separator}options=-csearch_path%3D{schema}"
     with psycopg.connect(base.replace("postgres://", "postgresql://", 1), autocommit=True) as c:
         c.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def register_url(tmp_path: Path) -> Iterator[str]:
+    with fresh_register_url(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

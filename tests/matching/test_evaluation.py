@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from firmsync.matching.baseline import BruteForce
-from firmsync.matching.evaluation import Candidate, Match, evaluate
+from firmsync.matching.evaluation import evaluate
 from firmsync.matching.queries import LabelledQuery, sample_queries
+from firmsync.matching.result import Candidate, Match
 from firmsync.registry.importer import import_paths
 from firmsync.registry.sample import make_sample
 from firmsync.registry.store import RegisterStore

@@ -14,6 +14,7 @@ import sys
 import click
 
 from firmsync.cli.demo import demo
+from firmsync.cli.match import match
 from firmsync.cli.registry import registry
 
 __all__ = ["cli", "main"]
@@ -35,6 +36,7 @@ def cli(verbose: bool) -> None:
 
 cli.add_command(registry)
 cli.add_command(demo)
+cli.add_command(match)
 
 
 def main(argv: list[str] | None = None) -> None:

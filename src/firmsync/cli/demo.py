@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from firmsync import conf
-from firmsync.cli.registry import open_store, stats_data
+from firmsync.cli.common import build_names, names_path, open_store
+from firmsync.cli.registry import stats_data
 from firmsync.registry.importer import import_paths
 from firmsync.registry.sample import make_sample
 
@@ -22,6 +23,9 @@ def demo(companies: int) -> None:
         make_sample(sample, companies=companies)
         click.echo("Importing it …")
         import_paths(store, [sample], reports_dir=config.data_dir / "import-reports")
+    if not (names_path() / "meta.json").exists():
+        click.echo("Indexing the names …")
+        build_names(store)
     data = stats_data(store)
     click.echo(f"Register snapshot {data['snapshot']}: {data['registrations']:,} registrations")
     for status, count in data["by_status"].items():  # type: ignore[union-attr]
@@ -36,3 +40,5 @@ def demo(companies: int) -> None:
     click.echo("Try, for example:")
     for cui, name in examples:
         click.echo(f"  firmsync registry show {cui}   # {name}")
+    for _, name in examples[:2]:
+        click.echo(f"  firmsync match {' '.join(name.split()[:2]).title()!r}")

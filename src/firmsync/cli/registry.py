@@ -9,34 +9,15 @@ from datetime import date
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from firmsync import conf
+from firmsync.cli.common import build_names, open_store, progress_bar
 from firmsync.identity import cui as cui_id
 from firmsync.identity.exceptions import IdentityError
 from firmsync.registry.importer import import_paths
 from firmsync.registry.sample import make_sample
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.register import facts_from_register
-
-err = Console(stderr=True)
-
-
-def open_store() -> RegisterStore:
-    return RegisterStore(conf.load().register_url)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-        disable=not err.is_terminal,
-    )
 
 
 @click.group()
@@ -55,7 +36,7 @@ def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
     """Import official files or folders; each file is recognised by its name."""
     store = open_store()
     tasks: dict[str, int] = {}
-    with _progress() as bar:
+    with progress_bar() as bar:
 
         def progress(name: str, total: int | None, advance: int) -> None:
             if name not in tasks:
@@ -80,6 +61,8 @@ def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
         click.echo(f"{path}: not an official file firmsync knows; skipped")
     if not result.files:
         raise click.ClickException("no official files found")
+    index = build_names(store)  # names and statuses may have changed: the index follows
+    click.echo(f"name index: {index.documents:,} registrations in {index.meta['seconds']:.1f} s")
 
 
 def stats_data(store: RegisterStore) -> dict[str, object]:
@@ -201,7 +184,7 @@ def show(cui: str, as_json: bool) -> None:
 )
 def make_sample_command(companies: int, out: Path, seed: int, snapshot: object) -> None:
     """Write generated sample data in exactly the official file formats."""
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task("companies", total=companies)
         summary = make_sample(
             out,

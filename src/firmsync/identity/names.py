@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from firmsync.identity.text import fold
 
-__all__ = ["LEGAL_FORMS", "Name", "key", "normalise"]
+__all__ = ["LEGAL_FORMS", "SPELLED_FORMS", "Name", "key", "normalise"]
 
 
 class Name(NamedTuple):
@@ -62,8 +62,12 @@ _SPELLED: tuple[tuple[str, str], ...] = (
     ("IF", "IF"),
     ("RA", "RA"),
 )
-_SPELLED_TOKENS = tuple((tuple(words.split()), code) for words, code in _SPELLED)
+SPELLED_FORMS = tuple((tuple(words.split()), code) for words, code in _SPELLED)
 LEGAL_FORMS = frozenset(code for _, code in _SPELLED)
+# The same, by their last word: a name's last word says which forms can end it.
+_FORMS_ENDING: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _tokens, _code in SPELLED_FORMS:
+    _FORMS_ENDING.setdefault(_tokens[-1], []).append((_tokens, _code))
 
 # Status suffixes, as they appear in names (several languages in real insolvency names).
 _STATUS_PHRASES: tuple[tuple[str, str], ...] = (
@@ -86,6 +90,7 @@ _STATUS_RE = re.compile(
 _STATUS_OF = dict(_STATUS_PHRASES)
 _DOTTED = re.compile(r"\b(?:[A-Z]\s?\.\s?){1,}[A-Z]\b\.?")
 _PUNCTUATION = re.compile(r"[^0-9A-Z]+")
+_SC_FIRST = frozenset({"S", "SC", "SOCIETATEA"})  # the first words _LEADING_SC can match
 _LEADING_SC = re.compile(r"^(?:S\s?\.\s?C\s?\.?|SC|SOCIETATEA COMERCIALA)\s+")
 
 
@@ -104,11 +109,11 @@ def normalise(name: str) -> Name:
         status = _STATUS_OF[phrase]
         text = text[: found.start()]
     words = _PUNCTUATION.sub(" ", text).split()
-    if len(words) > 1:
+    if len(words) > 1 and words[0] in _SC_FIRST:
         rest = _LEADING_SC.sub("", " ".join(words))
         words = rest.split() or words
     legal_form = None
-    for tokens, code in _SPELLED_TOKENS:
+    for tokens, code in _FORMS_ENDING.get(words[-1], ()) if words else ():
         n = len(tokens)
         if len(words) > n and tuple(words[-n:]) == tokens:
             legal_form, words = code, words[:-n]

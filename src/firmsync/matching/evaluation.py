@@ -11,33 +11,12 @@ calibration error over ten equal-width bins).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from firmsync.matching.queries import LabelledQuery
+from firmsync.matching.result import Match
 
-__all__ = ["Candidate", "Match", "Metrics", "evaluate"]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    reg_number: str
-    cui: str | None
-    name: str
-    probability: float
-    county: str | None = None
-    locality: str | None = None
-    status: str | None = None
-    reasons: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Match:
-    decision: str  # "linked", "review" or "none"
-    candidates: list[Candidate] = field(default_factory=list)
-
-    @property
-    def linked(self) -> Candidate | None:
-        return self.candidates[0] if self.decision == "linked" and self.candidates else None
+__all__ = ["Metrics", "evaluate"]
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,60 @@
 """The name index: candidate registrations for a typed name, from its words and trigrams.
 
-Built with tantivy from every registration's normalised name (:func:`identity.names.key`):
-one field of words, one of character trigrams (``_ALFA_BETA_`` → ``_al alf lfa …``), both
-tokenised here and indexed on whitespace, so that index and query split names the same way.
-A query asks for any of its words and trigrams; BM25 weighs each by its rarity, and
-trigrams found in more than :data:`COMMON` of the names are left out of the query (they
-select everything and tell nothing). Scoring and deciding come after, in other modules.
+Built from every registration of the register into a folder beside it:
+
+- ``tantivy/`` — a tantivy index of each registration's normalised name
+  (:func:`identity.names.key`): a field of its words, a field of its character trigrams
+  (``_alfa_beta_`` → ``_al alf lfa …``, word boundaries marked), the name itself (to count
+  the registrations sharing it), and two fast fields: the registration's row and whether it
+  is operating. A query asks for any of its words and trigrams; BM25 weighs each by its
+  rarity, operating registrations weigh more, and trigrams found in more than
+  :data:`COMMON` of the names are left out of the query (they select everything and tell
+  nothing).
+- ``entries.arrow`` — what the matcher needs to know of each registration (register number,
+  CUI, name, its key and legal form, county, locality, status), one row per registration in
+  an Arrow file that is memory-mapped, so opening the index costs nothing and a candidate's
+  facts are a lookup by row.
+- ``meta.json`` — the layout version and what the index was built from.
+
+Building writes a new folder and swaps it in, so a matcher never sees half an index.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import multiprocessing
+import os
+import shutil
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
+import pyarrow.ipc
 import tantivy
 
 from firmsync.identity import names
 from firmsync.registry.store import RegisterStore
 
-__all__ = ["COMMON", "Hit", "NameIndex", "trigrams"]
+__all__ = ["COMMON", "VERSION", "Entry", "Hit", "IndexMissing", "NameIndex", "trigrams"]
 
 COMMON = 0.05  # trigrams in more names than this share are not asked for
-_STORED = ("reg_number", "cui", "name", "county", "locality", "status")
+RARE = 0.002  # words in at most this share of names are asked for alone; others in pairs
+PAIRED = 6  # the first words of a name that are paired with each other
+GRAMS = 6  # of an unknown word, the rarest trigrams asked for
+VERSION = 2  # of the folder's layout; an index of another version must be rebuilt
+OPERATING_WEIGHT = 0.5  # tantivy multiplies scores by log2(2 + weight): operating ×1.32
+BATCH = 50_000
+_COLUMNS = ("reg_number", "cui", "name", "county", "locality", "status")
+_OPERATING = ("active", "insolvency", "reorganisation")  # registration_view's statuses
+
+
+class IndexMissing(LookupError):
+    """No usable name index at the path: it was never built, or by another version."""
 
 
 def trigrams(key: str) -> list[str]:
@@ -31,85 +63,266 @@ def trigrams(key: str) -> list[str]:
     >>> trigrams('ALFA BETA')
     ['_al', 'alf', 'lfa', 'fa_', 'a_b', '_be', 'bet', 'eta', 'ta_']
     """
-    text = "_" + key.lower().replace(" ", "_") + "_"
+    text = _marked(key)
     return [text[i : i + 3] for i in range(len(text) - 2)]
+
+
+def pairs(words: list[str]) -> list[str]:
+    """Every two words of a name, in alphabetical order: what two spellings keep in common.
+
+    >>> pairs(['beta', 'alfa', 'grup'])
+    ['alfa|beta', 'beta|grup', 'alfa|grup']
+    """
+    words = list(dict.fromkeys(words[:PAIRED]))
+    return ["|".join(sorted((a, b))) for i, a in enumerate(words) for b in words[i + 1 :]]
+
+
+def _marked(key: str) -> str:
+    return "_" + key.lower().replace(" ", "_") + "_"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A registration as the matcher sees it."""
+
+    row: int
+    reg_number: str
+    cui: str | None
+    name: str
+    key: str
+    legal_form: str | None
+    county: str | None
+    locality: str | None
+    status: str
+
+    @property
+    def operating(self) -> bool:
+        return self.status in _OPERATING
 
 
 @dataclass(frozen=True)
 class Hit:
-    reg_number: str
-    cui: str | None
-    name: str
-    county: str | None
-    locality: str | None
-    status: str
-    score: float
+    entry: Entry
+    score: float  # BM25, weighted for operating registrations
 
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
-    builder.add_text_field("grams", tokenizer_name="whitespace", index_option="freq")
-    for field in _STORED:
-        builder.add_text_field(field, stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("grams", tokenizer_name="trigram", index_option="freq")
+    builder.add_text_field("pairs", tokenizer_name="whitespace", index_option="basic")
+    builder.add_text_field("key", tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("row", fast=True)
+    builder.add_float_field("operating", fast=True)
     return builder.build()
 
 
-class NameIndex:
-    def __init__(self, path: Path) -> None:
-        self.schema = _schema()
-        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
-        self.index.reload()
-        self.searcher = self.index.searcher()
-        self.documents = self.searcher.num_docs
+def _open_tantivy(path: Path, *, create: bool) -> tantivy.Index:
+    index = tantivy.Index(_schema(), path=str(path), reuse=not create)
+    analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(3, 3, False)).build()
+    index.register_tokenizer("trigram", analyzer)
+    return index
 
+
+class NameIndex:
+    """An index built by :meth:`build`, opened for searching."""
+
+    def __init__(self, path: Path) -> None:
+        meta_path = path / "meta.json"
+        if not meta_path.exists():
+            raise IndexMissing(f"no name index at {path}: run `firmsync match build`")
+        self.meta: dict[str, Any] = json.loads(meta_path.read_text())
+        if self.meta.get("version") != VERSION:
+            raise IndexMissing(f"the name index at {path} is of another version: rebuild it")
+        self.path = path
+        self.index = _open_tantivy(path / "tantivy", create=False)
+        self.searcher = self.index.searcher()
+        self.documents: int = self.searcher.num_docs
+        source = pa.memory_map(str(path / "entries.arrow"))
+        self.entries = pa.ipc.open_file(source).read_all()
+        if self.entries.num_rows and self.entries.column(0).num_chunks != 1:
+            self.entries = self.entries.combine_chunks()
+        self._frequency: dict[tuple[str, str], int] = {}
+
+    # --- building ----------------------------------------------------------------------
     @classmethod
     def build(
-        cls, store: RegisterStore, path: Path, *, progress: Callable[[int], None] | None = None
+        cls,
+        store: RegisterStore,
+        path: Path,
+        *,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
+        threads: int = 2,
     ) -> NameIndex:
-        """Index every registration of ``store`` into a new index at ``path``."""
-        path.mkdir(parents=True, exist_ok=True)
-        for old in path.iterdir():
-            old.unlink()
-        index = tantivy.Index(_schema(), path=str(path), reuse=False)
-        writer = index.writer(heap_size=400_000_000, num_threads=2)
-        for count, row in enumerate(_rows(store), start=1):
-            values = dict(zip(_STORED, row, strict=True))
-            key = names.key(values["name"])
-            document = tantivy.Document(
-                words=key.lower(), grams=" ".join(trigrams(key)),
-                **{field: value for field, value in values.items() if value is not None},
-            )  # fmt: skip
-            writer.add_document(document)
-            if progress and count % 50_000 == 0:
-                progress(50_000)
+        """Index every registration of ``store`` into ``path`` (replaced when complete).
+
+        ``workers`` processes normalise the names; ``threads`` index them (one thread makes
+        the same segments, hence the same ranking of equal scores, on every run).
+        """
+        started = time.monotonic()
+        staging = path.with_name(path.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        (staging / "tantivy").mkdir(parents=True)
+        index = _open_tantivy(staging / "tantivy", create=True)
+        writer = index.writer(heap_size=300_000_000, num_threads=threads)
+        count = 0
+        workers = workers or min(os.cpu_count() or 1, 4)
+        rows_of = store.batches(
+            f"SELECT {', '.join(_COLUMNS)} FROM registration_view ORDER BY line, dup",
+            size=BATCH,
+        )
+        with (
+            multiprocessing.get_context("fork").Pool(workers) as pool,
+            pa.OSFile(str(staging / "entries.arrow"), "wb") as sink,
+            pa.ipc.new_file(sink, _ENTRIES) as entries,
+        ):
+            tasks = ((n * BATCH, rows) for n, rows in enumerate(rows_of))
+            for documents, batch in _in_order(pool, _prepare, tasks, ahead=workers + 1):
+                for document in documents:
+                    writer.add_json(document)
+                entries.write_batch(batch)
+                count += batch.num_rows
+                if progress:
+                    progress(batch.num_rows)
         writer.commit()
         writer.wait_merging_threads()
+        meta = {"version": VERSION, "documents": count, "seconds": time.monotonic() - started}
+        (staging / "meta.json").write_text(json.dumps(meta))
+        old = path.with_name(path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if path.exists():
+            path.rename(old)
+        staging.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
         return cls(path)
+
+    # --- searching ---------------------------------------------------------------------
+    def frequency(self, field: str, term: str) -> int:
+        """How many registrations have ``term`` in ``field`` (cached: terms repeat)."""
+        found = self._frequency.get((field, term))
+        if found is None:
+            found = self._frequency[(field, term)] = self.searcher.doc_freq(field, term)
+        return found
+
+    def sharing(self, key: str) -> int:
+        """How many registrations have exactly this normalised name."""
+        return self.searcher.doc_freq("key", key)
+
+    def rarity(self, word: str) -> float:
+        """How much a word of a name says, from 0 (in every name) to 1 (in one name or none)."""
+        documents = max(self.documents, 2)
+        found = max(self.frequency("words", word.lower()), 1)
+        return math.log2(documents / found) / math.log2(documents)
 
     def candidates(self, name: str, *, limit: int = 50) -> list[Hit]:
         """The registrations whose names share the most rare words and trigrams with ``name``."""
-        key = names.key(name)
+        return self.search(names.key(name), limit=limit)
+
+    def search(self, key: str, *, limit: int = 50) -> list[Hit]:
+        """:meth:`candidates` for a name already normalised (:func:`identity.names.key`).
+
+        Every posting list asked for is short, so a query costs little however common its
+        words: a rare word is asked for alone; common words only in pairs (``alfa|grup``),
+        which stay rare; a word no registered name has — mistyped, abbreviated, cut short —
+        by its :data:`GRAMS` rarest trigrams and, from four letters, as any word one edit
+        away (a transposition counts as one). The exact name is always asked for.
+        """
         if not key:
             return []
-        common = COMMON * max(self.documents, 1)
-        terms = [("words", word) for word in dict.fromkeys(key.lower().split())]
-        terms += [("grams", gram) for gram in dict.fromkeys(trigrams(key))
-                  if self.searcher.doc_freq("grams", gram) <= common]  # fmt: skip
-        if not terms:
+        schema, documents = self.index.schema, max(self.documents, 1)
+        words = list(dict.fromkeys(key.lower().split()))
+        known = [w for w in words if self.frequency("words", w)]
+        clauses = [tantivy.Query.term_query(schema, "key", key)]
+        clauses += [
+            tantivy.Query.term_query(schema, "words", w)
+            for w in known
+            if self.frequency("words", w) <= RARE * documents or len(known) == 1
+        ]
+        clauses += [tantivy.Query.term_query(schema, "pairs", pair) for pair in pairs(known)]
+        for word in words:
+            if word in known:
+                continue
+            grams = [(self.frequency("grams", g), g) for g in dict.fromkeys(trigrams(word))]
+            clauses += [
+                tantivy.Query.term_query(schema, "grams", gram)
+                for found, gram in sorted(grams)[:GRAMS]
+                if 0 < found <= COMMON * documents
+            ]
+            if len(word) >= 4:
+                clauses.append(tantivy.Query.fuzzy_term_query(schema, "words", word, 1, True))
+        if not clauses:
             return []
-        query = tantivy.Query.boolean_query([
-            (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, field, value))
-            for field, value in terms
-        ])  # fmt: skip
-        hits = []
-        for score, address in self.searcher.search(query, limit).hits:
-            stored = self.searcher.doc(address).to_dict()
-            values = {field: (stored[field][0] if stored.get(field) else None) for field in _STORED}
-            hits.append(Hit(**values, score=score))  # type: ignore[arg-type]
-        return hits
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, c) for c in clauses])
+        found = self.searcher.search(query, limit, count=False, weight_by_field="operating").hits
+        if not found:
+            return []
+        rows = self.searcher.fast_field_values("row", [address for _, address in found])
+        entries = self.entries_at(rows)
+        return [Hit(entry, score) for entry, (score, _) in zip(entries, found, strict=True)]
+
+    def entries_at(self, rows: list[int]) -> list[Entry]:
+        taken = self.entries.take(pa.array(rows, pa.int64()))
+        columns = [taken.column(i).to_pylist() for i in range(taken.num_columns)]
+        return [
+            Entry(row, *values)
+            for row, values in zip(rows, zip(*columns, strict=True), strict=True)
+        ]
+
+    def with_key(self, key: str, *, limit: int = 100) -> list[Entry]:
+        """The registrations whose normalised name is exactly ``key``."""
+        query = tantivy.Query.term_query(self.index.schema, "key", key)
+        found = self.searcher.search(query, limit, count=False).hits
+        if not found:
+            return []
+        return self.entries_at(
+            self.searcher.fast_field_values("row", [address for _, address in found])
+        )
 
 
-def _rows(store: RegisterStore) -> Iterator[tuple[object, ...]]:
-    columns = ", ".join(_STORED)
-    yield from store.query(f"SELECT {columns} FROM registration_view")
+_ENTRY_COLUMNS = ("reg_number", "cui", "name", "key", "legal_form", "county", "locality", "status")
+_ENTRIES = pa.schema([(column, pa.string()) for column in _ENTRY_COLUMNS])
+
+
+def _prepare(task: tuple[int, list[tuple[Any, ...]]]) -> tuple[list[str], pa.RecordBatch]:
+    """A batch of registrations as index documents (JSON) and entries (in a worker process).
+
+    Normalising the names is most of the build's work; the workers do it all, so that the
+    parent only hands the documents to tantivy.
+    """
+    first, rows = task
+    documents, keys, forms = [], [], []
+    for row, (_, _, name, _, _, status) in enumerate(rows, start=first):
+        key, form, _ = names.normalise(name)
+        words = key.lower()
+        keys.append(key)
+        forms.append(form)
+        documents.append(
+            json.dumps(
+                {
+                    "words": words,
+                    "grams": _marked(key),
+                    "pairs": " ".join(pairs(words.split())),
+                    "key": key,
+                    "row": row,
+                    "operating": OPERATING_WEIGHT if status in _OPERATING else 0.0,
+                }
+            )
+        )
+    reg_number, cui, name, county, locality, status = zip(*rows, strict=True)
+    columns = (reg_number, cui, name, keys, forms, county, locality, status)
+    arrays = [pa.array(values, pa.string()) for values in columns]
+    return documents, pa.record_batch(arrays, schema=_ENTRIES)
+
+
+def _in_order(
+    pool: Any, function: Callable[[Any], Any], tasks: Iterator[Any], *, ahead: int
+) -> Iterator[Any]:
+    """``pool.imap`` that reads at most ``ahead`` tasks ahead (imap would read them all)."""
+    pending: deque[Any] = deque()
+    for task in tasks:
+        pending.append(pool.apply_async(function, (task,)))
+        if len(pending) > ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()

@@ -140,9 +140,10 @@ def noisy(name: str, kind: str, rng: random.Random) -> str:
         core, form = _without_form(name)
         return " ".join([core, rng.choice(_CITIES), *([form] if form else [])])
     if kind == "truncate":
+        # Cut short as a full form field or a hurried user cuts it: the legal form gone and
+        # the end of the name missing, often mid-word, most of it kept. A name cut down to
+        # one shared word (POPESCU for POPESCU ION-MARIAN) identifies no company at all.
         core, _ = _without_form(name)
-        words = core.split()
-        if len(words) > 1:
-            return " ".join(words[: rng.randrange(1, len(words))])
-        return core[: max(4, len(core) * 2 // 3)]
+        keep = rng.randint(max(4, -(-len(core) * 6 // 10)), max(4, len(core) - 1))
+        return core[:keep].rstrip(" -&")
     raise ValueError(f"unknown kind of noise: {kind!r}")

@@ -19,6 +19,8 @@ from firmsync.registry.store import RegisterStore
 
 __all__ = ["LabelledQuery", "sample_queries"]
 
+_VARIABLES = 900  # per query: SQLite allows fewer bound variables than we draw lines
+
 
 @dataclass(frozen=True)
 class LabelledQuery:
@@ -41,12 +43,15 @@ def _present(
         lines = [rng.randint(2, top) for _ in range(4 * (count - len(picked)))]
         lines = [n for n in dict.fromkeys(lines) if n not in seen]
         seen.update(lines)
-        marks = ",".join("?" * len(lines))
-        rows = store.query(
-            "SELECT line, reg_number, cui, name, county, locality FROM registration_view "
-            f"WHERE line IN ({marks}) AND status = 'active' AND cui IS NOT NULL",
-            lines,
-        )
+        rows = []
+        for start in range(0, len(lines), _VARIABLES):
+            part = lines[start : start + _VARIABLES]
+            rows += store.query(
+                "SELECT line, reg_number, cui, name, county, locality FROM registration_view "
+                f"WHERE line IN ({','.join('?' * len(part))}) AND status = 'active' "
+                "AND cui IS NOT NULL",
+                part,
+            )
         for _, reg_number, cui, name, county, locality in sorted(rows):
             if len(picked) == count:
                 break

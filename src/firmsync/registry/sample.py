@@ -312,40 +312,47 @@ def surname(rng: random.Random) -> str:
     return rng.choice(voc.SURNAME_ROOTS) + rng.choice(voc.SURNAME_ENDINGS)
 
 
-def person_name(rng: random.Random) -> str:
-    """Surname and one or two given names, as sole traders and representatives are written."""
+def person_name(rng: random.Random, *, initial: bool = False) -> str:
+    """Surname, optionally the father's initial, and one or two given names.
+
+    Sole traders' and family businesses' names often carry the father's initial
+    (``POPESCU V. ION``), which tells namesakes apart; representatives are listed without.
+    """
     given = rng.choice(voc.GIVEN)
-    if rng.random() < 0.45:
+    if rng.random() < 0.5:
         given += "-" + rng.choice(voc.GIVEN)
+    if initial:
+        return f"{surname(rng)} {rng.choice('ABCDEFGHIJLMNOPRSTVZ')}. {given}"
     return f"{surname(rng)} {given}"
 
 
 def company_core(rng: random.Random, coined: str) -> str:
     """A company name without its legal form, made with the coined word ``coined``.
 
-    Most names carry a coined or family word; plain combinations of business words and a
-    few generic words are shared by several registrations (struck-off names are reused; the
-    early 1990s allowed more), as in the real register.
+    The register refuses a name too close to an operating company's, so almost every name
+    has a word of its own (a coined word, or a rare mix of business words); a few generic
+    and plain names are shared by many registrations (the early 1990s allowed it; a
+    struck-off company's name is free again), as in the real register.
     """
     stems = voc.STEMS
     roll = rng.random()
-    if roll < 0.45:
+    if roll < 0.50:
         extra = rng.choices(stems, k=rng.choice((0, 1, 1, 2)))
         return " ".join([coined, *extra])
-    if roll < 0.62:
+    if roll < 0.66:
         return " ".join(rng.choices(stems, k=3))
-    if roll < 0.70:
+    if roll < 0.75:
         return f"{rng.choice(stems)} {coined}"
-    if roll < 0.79:
-        return f"{surname(rng)} {rng.choice(stems)}"
-    if roll < 0.83:
-        return f"{rng.choice(voc.GIVEN)} & {rng.choice(voc.GIVEN)}"
-    if roll < 0.91:
+    if roll < 0.81:
+        return f"{surname(rng)} {coined}"
+    if roll < 0.84:
+        return f"{rng.choice(voc.GIVEN)} & {rng.choice(voc.GIVEN)} {rng.choice(stems)}"
+    if roll < 0.92:
         place = rng.choice(voc.PLACES)[1][0].split(" Sectorul")[0].upper()
         return f"{rng.choice(stems)} {coined} {place}"
-    if roll < 0.95:
-        return f"{rng.choice(stems)}{rng.choice(stems).lower().capitalize()}".upper()
-    if roll < 0.98:
+    if roll < 0.97:
+        return f"{rng.choice(stems)}{rng.choice(stems).lower().capitalize()} {coined}".upper()
+    if roll < 0.985:
         return f"{rng.choice(stems)} {rng.choice(_SUFFIXES)}"
     if roll < 0.99:
         return f"{rng.choice(stems)} {rng.choice(stems)}"
@@ -417,7 +424,7 @@ class _Chunk:
 
         # Name and legal form.
         if kind == 1:
-            person = person_name(rng)
+            person = person_name(rng, initial=rng.random() < 0.6)
             form = rng.choices(("PFA", "II", "IF"), (60, 35, 5))[0]
             spelled = rng.random() < 0.5
             suffix = (

@@ -124,6 +124,22 @@ class RegisterStore:
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self.connection.execute(self._sql(sql), tuple(params))]
 
+    def batches(
+        self, sql: str, params: Iterable[Any] = (), *, size: int = 50_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of ``sql`` in lists of at most ``size``, never all in memory at once."""
+        if self.dialect == "sqlite":
+            rows = self.connection.execute(sql, tuple(params))
+            while batch := [tuple(row) for row in itertools.islice(rows, size)]:
+                yield batch
+            return
+        # A server-side cursor, so that PostgreSQL sends the rows as they are read.
+        with self.connection.transaction(), self.connection.cursor(name="batches") as cursor:
+            cursor.itersize = size
+            cursor.execute(self._sql(sql), tuple(params))
+            while batch := cursor.fetchmany(size):
+                yield [tuple(row) for row in batch]
+
     def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
         rows = self.query(sql, params)
         return rows[0][0] if rows else None

@@ -1,0 +1,45 @@
+"""What the commands share: the register, the name index, the progress bar, stderr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from firmsync import conf
+from firmsync.matching.index import NameIndex
+from firmsync.registry.store import RegisterStore
+
+__all__ = ["build_names", "err", "names_path", "open_store", "progress_bar"]
+
+err = Console(stderr=True)
+
+
+def open_store() -> RegisterStore:
+    return RegisterStore(conf.load().register_url)
+
+
+def names_path() -> Path:
+    """Where the name index lives: beside the register, in the data folder."""
+    return conf.load().data_dir / "names"
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    )
+
+
+def build_names(store: RegisterStore) -> NameIndex:
+    """Rebuild the name index from the register, with a progress bar."""
+    total = store.scalar("SELECT COUNT(*) FROM registration") or 0
+    with progress_bar() as bar:
+        task = bar.add_task("name index", total=total)
+        return NameIndex.build(store, names_path(), progress=lambda n: bar.advance(task, n))

@@ -1,0 +1,64 @@
+"""Matching many names at once, on every core: a CRM's whole client list.
+
+Each worker process opens the index itself (memory-mapped, so the processes share its pages)
+and matches a chunk of names at a time; the results come back in the input's order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from firmsync.matching.matcher import Matcher
+from firmsync.matching.result import Match
+
+__all__ = ["CHUNK", "Wanted", "match_many"]
+
+CHUNK = 200  # names per task: large enough to amortise the hand-over, small for progress
+
+Wanted = tuple[str, str | None, str | None]  # name, county, locality
+
+_matcher: Matcher | None = None
+
+
+def _open(path: Path) -> None:
+    global _matcher
+    _matcher = Matcher.open(path)
+
+
+def _match_chunk(chunk: list[Wanted]) -> list[Match]:
+    assert _matcher is not None
+    return [_matcher.match(name, county, locality) for name, county, locality in chunk]
+
+
+def _chunks(wanted: Iterable[Wanted]) -> Iterator[list[Wanted]]:
+    items = iter(wanted)
+    while chunk := list(islice(items, CHUNK)):
+        yield chunk
+
+
+def match_many(
+    path: Path,
+    wanted: Iterable[Wanted],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Match]:
+    """The match of each (name, county, locality), in order, using ``workers`` processes."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1:
+        _open(path)
+        for chunk in _chunks(wanted):
+            yield from _match_chunk(chunk)
+            if progress:
+                progress(len(chunk))
+        return
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(workers, initializer=_open, initargs=(path,)) as pool:
+        for results in pool.imap(_match_chunk, _chunks(wanted)):
+            yield from results
+            if progress:
+                progress(len(results))

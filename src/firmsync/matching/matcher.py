@@ -1,0 +1,154 @@
+"""The decision: which registration a typed name means — ``linked``, ``review`` or ``none``.
+
+For a typed name (and the county and locality when the card has them):
+
+1. the name index gives up to :data:`SEARCHED` registrations sharing rare words and trigrams;
+2. registrations of one company (one CUI registered twice) become one candidate, its
+   operating registration preferred; the :data:`SCORED` closest names are kept;
+3. each candidate's features (:mod:`firmsync.matching.scoring`) become a calibrated
+   probability (:mod:`firmsync.matching.model`);
+4. the decision is ``linked`` when exactly one candidate reaches the model's link threshold,
+   and then only if its name is not shared with another company, and — for a person's
+   business (PFA, II, IF) — only if a county or locality was given and agrees; ``review``
+   when some candidate is plausible (probability at least the review threshold); ``none``
+   otherwise. A wrong automatic link fills a card with another company's data, so every rule
+   leans towards asking the user.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from firmsync.matching.index import Entry, NameIndex
+from firmsync.matching.model import Model
+from firmsync.matching.result import Candidate, Match
+from firmsync.matching.scoring import FEATURES, PERSON_FORMS, Query, features
+
+__all__ = ["SCORED", "SEARCHED", "Matcher", "Scored"]
+
+SEARCHED = 40  # candidates asked of the index
+SCORED = 10  # of those, the closest names are scored with every feature
+SHOWN = 5  # candidates returned
+
+
+class Scored:
+    """A candidate with its features and probability (what training and reasons use)."""
+
+    __slots__ = ("entry", "probability", "values")
+
+    def __init__(self, entry: Entry, values: list[float], probability: float) -> None:
+        self.entry, self.values, self.probability = entry, values, probability
+
+    def feature(self, name: str) -> float:
+        return self.values[FEATURES.index(name)]
+
+
+class Matcher:
+    def __init__(self, index: NameIndex, model: Model | None = None) -> None:
+        self.index = index
+        self.model = model or Model.shipped()
+
+    @classmethod
+    def open(cls, path: Path) -> Matcher:
+        return cls(NameIndex(path))
+
+    # --- candidates --------------------------------------------------------------------
+    def scored(self, query: Query) -> list[Scored]:
+        """The candidates for ``query`` with their features, most probable first."""
+        hits = self.index.search(query.key, limit=SEARCHED)
+        closest: dict[str, tuple[float, Entry]] = {}
+        for hit in hits:
+            entry = hit.entry
+            similarity = fuzz.token_sort_ratio(query.key, entry.key) / 100
+            company = entry.cui or entry.reg_number
+            held = closest.get(company)
+            if held is None or (entry.operating, similarity) > (held[1].operating, held[0]):
+                closest[company] = (similarity, entry)
+        ranked = sorted(
+            closest.values(), key=lambda pair: (pair[0], pair[1].operating), reverse=True
+        )[:SCORED]
+        results = []
+        for _, entry in ranked:
+            others = [s for s, e in ranked if e.key != entry.key]
+            values = features(
+                query,
+                entry,
+                weight=self.index.rarity,
+                sharing=self.index.sharing(entry.key),
+                best_other=max(others, default=0.0),
+            )
+            results.append(Scored(entry, values, 0.0))
+        for result in results:
+            result.probability = self.model.probability(result.values)
+        results.sort(key=lambda r: (r.probability, r.entry.operating), reverse=True)
+        return results
+
+    # --- the decision ------------------------------------------------------------------
+    def match(self, name: str, county: str | None = None, locality: str | None = None) -> Match:
+        query = Query.parse(name, county, locality)
+        if not query.key:
+            return Match("none", [])
+        scored = self.scored(query)
+        shown = [self._candidate(query, s) for s in scored[:SHOWN]]
+        if not scored:
+            return Match("none", shown)
+        top = scored[0]
+        certain = [s for s in scored if s.probability >= self.model.link]
+        if len(certain) == 1 and certain[0] is top and self.may_link(query, top):
+            return Match("linked", shown)
+        if top.probability >= self.model.review:
+            return Match("review", shown)
+        return Match("none", shown)
+
+    def may_link(self, query: Query, top: Scored) -> bool:
+        """The rules a link must pass whatever its probability (person names, shared names)."""
+        entry = top.entry
+        if entry.legal_form in PERSON_FORMS and not (
+            top.feature("county_agrees") or top.feature("place_agrees")
+        ):
+            return False
+        if top.feature("shared") > 0:  # another registration has exactly this name
+            companies = {e.cui or e.reg_number for e in self.index.with_key(entry.key)}
+            if len(companies) > 1:
+                return False
+        return True
+
+    def _candidate(self, query: Query, scored: Scored) -> Candidate:
+        entry = scored.entry
+        return Candidate(
+            entry.reg_number,
+            entry.cui,
+            entry.name,
+            round(scored.probability, 4),
+            entry.county,
+            entry.locality,
+            entry.status,
+            _reasons(query, scored),
+        )
+
+
+def _reasons(query: Query, scored: Scored) -> tuple[str, ...]:
+    """Why a candidate scored as it did, in words a user can check."""
+    f = scored.feature
+    entry = scored.entry
+    reasons = ["same name" if f("exact") else f"name {f('token_sort'):.0%} similar"]
+    if f("form_agrees"):
+        reasons.append(f"legal form {entry.legal_form} agrees")
+    elif f("form_conflicts"):
+        reasons.append(f"legal form {entry.legal_form}, not {query.legal_form}")
+    for what in ("county", "place"):
+        label = "county" if what == "county" else "locality"
+        if f(f"{what}_agrees"):
+            reasons.append(f"{label} agrees")
+        elif f(f"{what}_conflicts"):
+            reasons.append(f"{label} differs")
+    sharing = round(2 ** f("shared"))
+    if sharing > 1:
+        reasons.append(f"{sharing} registrations share this name")
+    if entry.legal_form in PERSON_FORMS:
+        reasons.append("a person's business: linked only with an agreeing county or locality")
+    if not entry.operating:
+        reasons.append(f"status: {entry.status}")
+    return tuple(reasons)

@@ -1,0 +1,183 @@
+"""What makes a candidate registration the company a typed name means: its features.
+
+Each candidate the name index returns is described by a few numbers, all between about -1
+and 2, that the calibrated model (:mod:`firmsync.matching.model`) turns into a probability:
+
+==================  ===========================================================================
+``ratio``           rapidfuzz similarity of the two normalised names, in order
+``token_sort``      … with the words sorted (swapped words cost nothing)
+``token_set``       … of the words in common (an added or a dropped word costs little)
+``query_cover``     share of the query's information (its words, weighed by rarity) the
+                    candidate's name holds, a word counting when spelled nearly alike
+``name_cover``      share of the candidate's information the query holds
+``evidence``        the summed rarity of the words the two share (a word's rarity runs from
+                    0, in every name, to 1, in this name only): ``ALFA`` says little,
+                    ``ZIXTILLUL`` says it all
+``exact``           the normalised names are equal
+``form_agrees``     the query names a legal form and the candidate has it (``SRL`` ~ ``SRL-D``)
+``form_conflicts``  the query names a legal form the candidate does not have
+``county_agrees``   the query's county is the candidate's (0 when no county is given)
+``county_conflicts``
+``place_agrees``    the query's locality is the candidate's
+``place_conflicts``
+``shared``          log2 of how many registrations have exactly the candidate's name
+``margin``          how far the candidate's similarity is ahead of the best *other* name's
+                    (negative when another name is closer)
+``operating``       the registration is operating (active, insolvent, in reorganisation)
+``person``          the candidate is a sole trader or a family business (PFA, II, IF)
+==================  ===========================================================================
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from firmsync.identity import counties, names
+from firmsync.identity.text import fold
+from firmsync.matching.index import Entry
+
+__all__ = ["FEATURES", "PERSON_FORMS", "Query", "features", "same_place"]
+
+FEATURES = (
+    "ratio",
+    "token_sort",
+    "token_set",
+    "query_cover",
+    "name_cover",
+    "evidence",
+    "exact",
+    "form_agrees",
+    "form_conflicts",
+    "county_agrees",
+    "county_conflicts",
+    "place_agrees",
+    "place_conflicts",
+    "shared",
+    "margin",
+    "operating",
+    "person",
+)
+PERSON_FORMS = frozenset({"PFA", "II", "IF"})
+_FAMILY = {"SRL-D": "SRL"}  # forms that count as the same form
+_WORD_LIKE = 85.0  # two words at least this similar (rapidfuzz ratio) count as one
+_FORM_LIKE = 90.0  # a spelled-out legal form at least this similar counts as that form
+_PLACE_NOISE = re.compile(r"\b(MUNICIPIUL|ORAS|ORASUL|COMUNA|SAT|SATUL|JUDETUL|JUD)\b|[^A-Z0-9 ]")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A typed name, parsed once, with the optional county and locality it came with."""
+
+    key: str
+    legal_form: str | None
+    county: str | None
+    locality: str | None
+
+    @classmethod
+    def parse(cls, name: str, county: str | None = None, locality: str | None = None) -> Query:
+        core, form, _ = names.normalise(name)
+        if form is None:
+            core, form = _misspelt_form(core)
+        county_name = (counties.canonical(county) or county) if county else None
+        return cls(core, form, county_name, _place(locality))
+
+
+def _misspelt_form(core: str) -> tuple[str, str | None]:
+    """A spelled-out legal form typed with a typo, split off: users type them by hand.
+
+    >>> _misspelt_form('POPESCU ION PERSOANA FIZICA AUTORIATA')
+    ('POPESCU ION', 'PFA')
+    """
+    words = core.split()
+    for tokens, code in names.SPELLED_FORMS:
+        n = len(tokens)
+        if n < 2 or len(words) <= n:  # a short form with a typo is another word
+            continue
+        if fuzz.ratio(" ".join(words[-n:]), " ".join(tokens)) >= _FORM_LIKE:
+            return " ".join(words[:-n]), code
+    return core, None
+
+
+def _place(locality: str | None) -> str | None:
+    """A locality reduced for comparison: ``Municipiul Cluj-Napoca`` → ``CLUJ NAPOCA``."""
+    if not locality:
+        return None
+    text = " ".join(_PLACE_NOISE.sub(" ", fold(locality).replace("-", " ")).split())
+    return text or None
+
+
+def same_place(query_place: str, entry_locality: str | None) -> bool | None:
+    """Whether two localities agree (Bucharest's sectors are inside Bucharest); None: unknown.
+
+    >>> same_place('BUCURESTI', 'București Sectorul 3'), same_place('CLUJ NAPOCA', 'Turda')
+    (True, False)
+    """
+    theirs = _place(entry_locality)
+    if theirs is None:
+        return None
+    return theirs == query_place or theirs.startswith(query_place + " ")
+
+
+def _covered(words: list[str], other: list[str], weight: Callable[[str], float]) -> float:
+    """The weighed share of ``words`` found, nearly alike, among ``other``."""
+    total = found = 0.0
+    for word in words:
+        w = weight(word)
+        total += w
+        if word in other or any(fuzz.ratio(word, o) >= _WORD_LIKE for o in other):
+            found += w
+    return found / total if total else 0.0
+
+
+def features(
+    query: Query,
+    entry: Entry,
+    *,
+    weight: Callable[[str], float],
+    sharing: int,
+    best_other: float,
+) -> list[float]:
+    """The features of ``entry`` as the answer to ``query``, in the order of :data:`FEATURES`.
+
+    ``weight`` gives a word's rarity (0-1); ``sharing`` is how many registrations have the
+    entry's exact normalised name; ``best_other`` is the highest ``token_sort`` similarity
+    (0-1) among the other names in the candidate list.
+    """
+    q_words, c_words = query.key.split(), entry.key.split()
+    token_sort = fuzz.token_sort_ratio(query.key, entry.key) / 100
+    shared_words = set(q_words) & set(c_words)
+    evidence = sum(weight(w) for w in shared_words)
+    form, theirs = query.legal_form, entry.legal_form
+    form_agrees = bool(form and theirs and _FAMILY.get(form, form) == _FAMILY.get(theirs, theirs))
+    county_agrees = county_conflicts = place_agrees = place_conflicts = 0.0
+    if query.county and entry.county:
+        county_agrees = float(query.county == entry.county)
+        county_conflicts = 1.0 - county_agrees
+    if query.locality:
+        same = same_place(query.locality, entry.locality)
+        if same is not None:
+            place_agrees, place_conflicts = float(same), float(not same)
+    return [
+        fuzz.ratio(query.key, entry.key) / 100,
+        token_sort,
+        fuzz.token_set_ratio(query.key, entry.key) / 100,
+        _covered(q_words, c_words, weight),
+        _covered(c_words, q_words, weight),
+        min(evidence, 2.0),
+        float(query.key == entry.key),
+        float(form_agrees),
+        float(bool(form and theirs) and not form_agrees),
+        county_agrees,
+        county_conflicts,
+        place_agrees,
+        place_conflicts,
+        math.log2(max(sharing, 1)),
+        token_sort - best_other,
+        float(entry.operating),
+        float(theirs in PERSON_FORMS),
+    ]
