@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -89,3 +90,85 @@ def test_company_facts_json_round_trip(imported: CliRunner) -> None:
 
     data = json.loads(imported.invoke(cli, ["registry", "show", "66815090", "--json"]).output)
     assert CompanyFacts.from_dict(data).to_dict() == data
+
+
+def test_import_builds_the_name_index_and_match_prints_json(imported: CliRunner) -> None:
+    result = imported.invoke(cli, ["match", "Lemnlind S.R.L.", "--county", "Cluj", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"decision", "cui", "reg_number", "probability", "candidates"}
+    first = data["candidates"][0]
+    assert (first["cui"], first["reg_number"], first["county"]) == (
+        "14399840",
+        "J12/2/2001",
+        "Cluj",
+    )
+    assert set(first) == {
+        "cui",
+        "reg_number",
+        "name",
+        "county",
+        "locality",
+        "status",
+        "probability",
+        "reasons",
+    }
+    assert "county agrees" in first["reasons"] and len(data["candidates"]) <= 5
+    assert data["decision"] in ("linked", "review")
+    if data["decision"] == "linked":
+        assert (data["cui"], data["probability"]) == ("14399840", first["probability"])
+    table = imported.invoke(cli, ["match", "--county", "Cluj", "Lemnlind"])
+    assert table.exit_code == 0 and "14399840" in table.output
+
+
+def test_match_without_an_index_says_how_to_build_it(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["match", "ALFA SRL"])
+    assert result.exit_code == 1 and "firmsync match build" in result.output
+
+
+def test_bulk_match_file_on_two_processes(imported: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "Name,County\nLemnlind SRL,Cluj\nTradecenter,\nAlfa Beta SRL,Iași\nZQXWV NIMIC SRL,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = imported.invoke(
+        cli, ["match", "--file", str(source), "--out", str(out), "--workers", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["name"] for r in rows] == [
+        "Lemnlind SRL",
+        "Tradecenter",
+        "Alfa Beta SRL",
+        "ZQXWV NIMIC SRL",
+    ]
+    assert list(rows[0]) == ["name", "county", "decision", "cui", "reg_number", "probability"]
+    assert rows[3]["decision"] == "none" and rows[3]["cui"] == ""
+    for row in rows:
+        assert row["decision"] in ("linked", "review", "none")
+        assert (row["cui"] != "") == (row["decision"] == "linked")
+    missing = tmp_path / "bad.csv"
+    missing.write_text("firma\nALFA\n", encoding="utf-8")
+    refused = imported.invoke(cli, ["match", "--file", str(missing), "--out", str(out)])
+    assert refused.exit_code == 1 and "no 'name' column" in refused.output
+
+
+def test_match_build_and_evaluate_on_a_sample(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "sample"
+    assert (
+        runner.invoke(
+            cli, ["registry", "make-sample", "--companies", "1500", "--out", str(out)]
+        ).exit_code
+        == 0
+    )
+    assert runner.invoke(cli, ["registry", "import", str(out)]).exit_code == 0
+    built = runner.invoke(cli, ["match", "build"])
+    assert built.exit_code == 0 and "name index: 1,500 registrations" in built.output
+    result = runner.invoke(cli, ["match", "evaluate", "--present", "60", "--absent", "15"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("auto-link precision") == 2
+    assert "# with county and locality" in result.output
+    assert "queries: 60 present, 15 absent" in result.output

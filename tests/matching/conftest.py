@@ -16,7 +16,7 @@ from firmsync.registry.store import RegisterStore
 
 from ..conftest import fresh_register_url
 
-COMPANIES = 6000
+COMPANIES = 20_000
 
 
 @dataclass(frozen=True)

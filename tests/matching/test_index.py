@@ -41,7 +41,7 @@ def test_an_exact_name_comes_first_with_its_facts(indexed: Indexed) -> None:
     assert first.key == names.key(name) and first.legal_form == "SRL" and first.operating
 
 
-def test_a_mistyped_word_is_found_by_its_trigrams_and_edits(indexed: Indexed) -> None:
+def test_a_mistyped_word_is_found_by_its_edits(indexed: Indexed) -> None:
     [(reg_number, name)] = indexed.store.query(
         "SELECT reg_number, name FROM registration_view WHERE status = 'active' "
         "AND name LIKE '% SRL' AND length(name) > 16 ORDER BY line DESC LIMIT 1"
@@ -57,7 +57,7 @@ def test_sharing_counts_registrations_with_the_same_name(indexed: Indexed) -> No
         "SELECT COUNT(*) FROM registration WHERE name = 'CONSTRUCT SRL'"
     )
     assert indexed.index.sharing("CONSTRUCT") >= key_count >= 1
-    assert {e.key for e in indexed.index.with_key("CONSTRUCT")} == {"CONSTRUCT"}
+    assert {e.key for e in indexed.index.sharing_with("CONSTRUCT")} == {"CONSTRUCT"}
 
 
 def test_a_missing_or_foreign_index_is_refused(tmp_path: Path, indexed: Indexed) -> None:

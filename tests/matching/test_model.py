@@ -26,7 +26,7 @@ def test_fit_recovers_known_weights_and_is_deterministic() -> None:
 
 def test_the_shipped_model_round_trips_and_refuses_other_features() -> None:
     model = Model.shipped()
-    assert set(model.weights) == set(FEATURES) and 0.5 < model.link < 1 and model.review < 0.5
+    assert set(model.weights) == set(FEATURES) and 0.9 <= model.link < 1 and model.review < 0.5
     assert Model.from_json(model.to_json()) == model
     stale = model.to_json().replace('"margin"', '"gap"', 1)
     with pytest.raises(ValueError, match="refit"):

@@ -1,15 +1,13 @@
-"""The name index: candidate registrations for a typed name, from its words and trigrams.
+"""The name index: candidate registrations for a typed name, from its words and their pairs.
 
 Built from every registration of the register into a folder beside it:
 
 - ``tantivy/`` — a tantivy index of each registration's normalised name
-  (:func:`identity.names.key`): a field of its words, a field of its character trigrams
-  (``_alfa_beta_`` → ``_al alf lfa …``, word boundaries marked), the name itself (to count
-  the registrations sharing it), and two fast fields: the registration's row and whether it
-  is operating. A query asks for any of its words and trigrams; BM25 weighs each by its
-  rarity, operating registrations weigh more, and trigrams found in more than
-  :data:`COMMON` of the names are left out of the query (they select everything and tell
-  nothing).
+  (:func:`identity.names.key`): its words; its pairs of words (``alfa|grup``); its words
+  sorted (to count the registrations sharing them); the county; and two fast
+  fields: the registration's row and whether it is operating (operating ones weigh more).
+  How a query uses them is :meth:`NameIndex.search`'s story: it asks only for short posting
+  lists.
 - ``entries.arrow`` — what the matcher needs to know of each registration (register number,
   CUI, name, its key and legal form, county, locality, status), one row per registration in
   an Arrow file that is memory-mapped, so opening the index costs nothing and a candidate's
@@ -21,6 +19,8 @@ Building writes a new folder and swaps it in, so a matcher never sees half an in
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import math
 import multiprocessing
@@ -34,19 +34,27 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.ipc
 import tantivy
 
 from firmsync.identity import names
 from firmsync.registry.store import RegisterStore
 
-__all__ = ["COMMON", "VERSION", "Entry", "Hit", "IndexMissing", "NameIndex", "trigrams"]
+__all__ = [
+    "VERSION",
+    "Entry",
+    "Hit",
+    "IndexMissing",
+    "NameIndex",
+    "bag",
+    "pairs",
+]
 
-COMMON = 0.05  # trigrams in more names than this share are not asked for
 RARE = 0.002  # words in at most this share of names are asked for alone; others in pairs
 PAIRED = 6  # the first words of a name that are paired with each other
-GRAMS = 6  # of an unknown word, the rarest trigrams asked for
-VERSION = 2  # of the folder's layout; an index of another version must be rebuilt
+IN_COUNTY = 20  # candidates added from the query's county
+VERSION = 5  # of the folder's layout; an index of another version must be rebuilt
 OPERATING_WEIGHT = 0.5  # tantivy multiplies scores by log2(2 + weight): operating ×1.32
 BATCH = 50_000
 _COLUMNS = ("reg_number", "cui", "name", "county", "locality", "status")
@@ -57,28 +65,22 @@ class IndexMissing(LookupError):
     """No usable name index at the path: it was never built, or by another version."""
 
 
-def trigrams(key: str) -> list[str]:
-    """The character trigrams of a normalised name, word boundaries marked.
-
-    >>> trigrams('ALFA BETA')
-    ['_al', 'alf', 'lfa', 'fa_', 'a_b', '_be', 'bet', 'eta', 'ta_']
-    """
-    text = _marked(key)
-    return [text[i : i + 3] for i in range(len(text) - 2)]
-
-
 def pairs(words: list[str]) -> list[str]:
     """Every two words of a name, in alphabetical order: what two spellings keep in common.
 
     >>> pairs(['beta', 'alfa', 'grup'])
-    ['alfa|beta', 'beta|grup', 'alfa|grup']
+    ['alfa|beta', 'alfa|grup', 'beta|grup']
     """
-    words = list(dict.fromkeys(words[:PAIRED]))
-    return ["|".join(sorted((a, b))) for i, a in enumerate(words) for b in words[i + 1 :]]
+    return ["|".join(pair) for pair in itertools.combinations(sorted(set(words[:PAIRED])), 2)]
 
 
-def _marked(key: str) -> str:
-    return "_" + key.lower().replace(" ", "_") + "_"
+def bag(key: str) -> str:
+    """A name's words in alphabetical order: what a name and its words swapped share.
+
+    >>> bag('PADUREA PENSIUNEA HOLDING')
+    'HOLDING PADUREA PENSIUNEA'
+    """
+    return " ".join(sorted(key.split()))
 
 
 @dataclass(frozen=True)
@@ -108,20 +110,17 @@ class Hit:
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
-    builder.add_text_field("grams", tokenizer_name="trigram", index_option="freq")
+    builder.add_text_field("words", tokenizer_name="whitespace", index_option="basic")
     builder.add_text_field("pairs", tokenizer_name="whitespace", index_option="basic")
-    builder.add_text_field("key", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("bag", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("county", tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("row", fast=True)
     builder.add_float_field("operating", fast=True)
     return builder.build()
 
 
 def _open_tantivy(path: Path, *, create: bool) -> tantivy.Index:
-    index = tantivy.Index(_schema(), path=str(path), reuse=not create)
-    analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(3, 3, False)).build()
-    index.register_tokenizer("trigram", analyzer)
-    return index
+    return tantivy.Index(_schema(), path=str(path), reuse=not create)
 
 
 class NameIndex:
@@ -168,21 +167,23 @@ class NameIndex:
         writer = index.writer(heap_size=300_000_000, num_threads=threads)
         count = 0
         workers = workers or min(os.cpu_count() or 1, 4)
-        rows_of = store.batches(
-            f"SELECT {', '.join(_COLUMNS)} FROM registration_view ORDER BY line, dup",
-            size=BATCH,
-        )
+        columns = ", ".join(_COLUMNS)
+        tasks: Iterator[tuple[str | None, Any]]
+        if store.dialect == "sqlite":  # the workers read too: see RegisterStore.rowid_ranges
+            tasks = ((store.url, span) for span in store.rowid_ranges(BATCH))
+        else:
+            batches = store.batches(f"SELECT {columns} FROM registration_view", size=BATCH)
+            tasks = ((None, rows) for rows in batches)
         with (
             multiprocessing.get_context("fork").Pool(workers) as pool,
             pa.OSFile(str(staging / "entries.arrow"), "wb") as sink,
             pa.ipc.new_file(sink, _ENTRIES) as entries,
         ):
-            tasks = ((n * BATCH, rows) for n, rows in enumerate(rows_of))
             for documents, batch in _in_order(pool, _prepare, tasks, ahead=workers + 1):
-                for document in documents:
-                    writer.add_json(document)
+                for document in documents:  # each ends with "}": the row number goes in
+                    writer.add_json(f'{document[:-1]}, "row": {count}}}')
+                    count += 1
                 entries.write_batch(batch)
-                count += batch.num_rows
                 if progress:
                     progress(batch.num_rows)
         writer.commit()
@@ -198,6 +199,16 @@ class NameIndex:
         return cls(path)
 
     # --- searching ---------------------------------------------------------------------
+    @functools.cached_property
+    def places(self) -> frozenset[str]:
+        """The words of every county and locality name, normalised as name words are."""
+        words: set[str] = set()
+        for column in ("county", "locality"):
+            for place in pc.unique(self.entries.column(column)).to_pylist():
+                if place:
+                    words.update(w for w in names.key(place).split() if len(w) > 2)
+        return frozenset(words)
+
     def frequency(self, field: str, term: str) -> int:
         """How many registrations have ``term`` in ``field`` (cached: terms repeat)."""
         found = self._frequency.get((field, term))
@@ -206,8 +217,8 @@ class NameIndex:
         return found
 
     def sharing(self, key: str) -> int:
-        """How many registrations have exactly this normalised name."""
-        return self.searcher.doc_freq("key", key)
+        """How many registrations have this normalised name's words, in any order."""
+        return self.searcher.doc_freq("bag", bag(key))
 
     def rarity(self, word: str) -> float:
         """How much a word of a name says, from 0 (in every name) to 1 (in one name or none)."""
@@ -215,25 +226,29 @@ class NameIndex:
         found = max(self.frequency("words", word.lower()), 1)
         return math.log2(documents / found) / math.log2(documents)
 
-    def candidates(self, name: str, *, limit: int = 50) -> list[Hit]:
-        """The registrations whose names share the most rare words and trigrams with ``name``."""
-        return self.search(names.key(name), limit=limit)
+    def candidates(self, name: str, *, county: str | None = None, limit: int = 50) -> list[Hit]:
+        """The registrations whose names share the most (and the rarest) words with ``name``."""
+        return self.search(names.key(name), county=county, limit=limit)
 
-    def search(self, key: str, *, limit: int = 50) -> list[Hit]:
+    def search(self, key: str, *, county: str | None = None, limit: int = 50) -> list[Hit]:
         """:meth:`candidates` for a name already normalised (:func:`identity.names.key`).
 
         Every posting list asked for is short, so a query costs little however common its
         words: a rare word is asked for alone; common words only in pairs (``alfa|grup``),
-        which stay rare; a word no registered name has — mistyped, abbreviated, cut short —
-        by its :data:`GRAMS` rarest trigrams and, from four letters, as any word one edit
-        away (a transposition counts as one). The exact name is always asked for.
+        which stay rare; a word no registered name has — abbreviated, cut short, mistyped —
+        as the beginning of a word (``constr`` → ``constructii``) and, from four letters, as
+        any word one edit away (a transposition counts as one). The name's words in any
+        order are always asked for.
+
+        With a ``county``, the best :data:`IN_COUNTY` registrations of that county are added:
+        a name shared by many (a person's) may leave the right one out of the first ``limit``.
         """
         if not key:
             return []
         schema, documents = self.index.schema, max(self.documents, 1)
         words = list(dict.fromkeys(key.lower().split()))
         known = [w for w in words if self.frequency("words", w)]
-        clauses = [tantivy.Query.term_query(schema, "key", key)]
+        clauses = [tantivy.Query.term_query(schema, "bag", bag(key))]
         clauses += [
             tantivy.Query.term_query(schema, "words", w)
             for w in known
@@ -243,18 +258,33 @@ class NameIndex:
         for word in words:
             if word in known:
                 continue
-            grams = [(self.frequency("grams", g), g) for g in dict.fromkeys(trigrams(word))]
-            clauses += [
-                tantivy.Query.term_query(schema, "grams", gram)
-                for found, gram in sorted(grams)[:GRAMS]
-                if 0 < found <= COMMON * documents
-            ]
+            if len(word) >= 4 and word.isalnum():  # cut short or abbreviated: CONSTR, ZIXTIL
+                clauses.append(tantivy.Query.regex_query(schema, "words", f"{word}.+"))
             if len(word) >= 4:
                 clauses.append(tantivy.Query.fuzzy_term_query(schema, "words", word, 1, True))
+            elif word == words[-1] and word.isalnum():  # cut short to a letter or three:
+                for other in known[:PAIRED]:  # it begins a word paired with the others
+                    for pattern in (rf"{other}\|{word}.*", rf"{word}[^|]*\|{other}"):
+                        clauses.append(tantivy.Query.regex_query(schema, "pairs", pattern))
         if not clauses:
             return []
         query = tantivy.Query.boolean_query([(tantivy.Occur.Should, c) for c in clauses])
         found = self.searcher.search(query, limit, count=False, weight_by_field="operating").hits
+        if county and len(found) == limit:  # fewer: every match is in already
+            within = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, tantivy.Query.term_query(schema, "county", county)),
+                    (tantivy.Occur.Must, query),
+                ]
+            )
+            seen = {(a.segment_ord, a.doc) for _, a in found}
+            found += [
+                (score, address)
+                for score, address in self.searcher.search(
+                    within, IN_COUNTY, count=False, weight_by_field="operating"
+                ).hits
+                if (address.segment_ord, address.doc) not in seen
+            ]
         if not found:
             return []
         rows = self.searcher.fast_field_values("row", [address for _, address in found])
@@ -269,9 +299,9 @@ class NameIndex:
             for row, values in zip(rows, zip(*columns, strict=True), strict=True)
         ]
 
-    def with_key(self, key: str, *, limit: int = 100) -> list[Entry]:
-        """The registrations whose normalised name is exactly ``key``."""
-        query = tantivy.Query.term_query(self.index.schema, "key", key)
+    def sharing_with(self, key: str, *, limit: int = 100) -> list[Entry]:
+        """The registrations whose normalised names have the words of ``key``, in any order."""
+        query = tantivy.Query.term_query(self.index.schema, "bag", bag(key))
         found = self.searcher.search(query, limit, count=False).hits
         if not found:
             return []
@@ -284,34 +314,43 @@ _ENTRY_COLUMNS = ("reg_number", "cui", "name", "key", "legal_form", "county", "l
 _ENTRIES = pa.schema([(column, pa.string()) for column in _ENTRY_COLUMNS])
 
 
-def _prepare(task: tuple[int, list[tuple[Any, ...]]]) -> tuple[list[str], pa.RecordBatch]:
+_reader: RegisterStore | None = None  # a worker's own connection to the register
+
+
+def _prepare(task: tuple[str | None, Any]) -> tuple[list[str], pa.RecordBatch]:
     """A batch of registrations as index documents (JSON) and entries (in a worker process).
 
+    A task is a register URL and a rowid range to read, or no URL and the rows themselves.
     Normalising the names is most of the build's work; the workers do it all, so that the
     parent only hands the documents to tantivy.
     """
-    first, rows = task
+    global _reader
+    url, what = task
+    if url is None:
+        rows = what
+    else:
+        if _reader is None or _reader.url != url:
+            _reader = RegisterStore(url, create=False)
+        rows = _reader.registrations_in(*what, columns=", ".join(_COLUMNS))
     documents, keys, forms = [], [], []
-    for row, (_, _, name, _, _, status) in enumerate(rows, start=first):
+    for _, _, name, county, _, status in rows:
         key, form, _ = names.normalise(name)
         words = key.lower()
         keys.append(key)
         forms.append(form)
+        # Written out rather than json.dumps'd (a third of the time): a key is only
+        # A-Z, 0-9 and spaces, so only the county needs escaping.
         documents.append(
-            json.dumps(
-                {
-                    "words": words,
-                    "grams": _marked(key),
-                    "pairs": " ".join(pairs(words.split())),
-                    "key": key,
-                    "row": row,
-                    "operating": OPERATING_WEIGHT if status in _OPERATING else 0.0,
-                }
-            )
+            f'{{"words": "{words}", "pairs": "{" ".join(pairs(words.split()))}", '
+            f'"bag": "{bag(key)}", "county": {json.dumps(county or "")}, '
+            f'"operating": {OPERATING_WEIGHT if status in _OPERATING else 0.0}}}'
         )
-    reg_number, cui, name, county, locality, status = zip(*rows, strict=True)
-    columns = (reg_number, cui, name, keys, forms, county, locality, status)
-    arrays = [pa.array(values, pa.string()) for values in columns]
+    columns = list(zip(*rows, strict=True)) or [()] * len(_COLUMNS)
+    reg_number, cui, name, county, locality, status = columns
+    arrays = [
+        pa.array(values, pa.string())
+        for values in (reg_number, cui, name, keys, forms, county, locality, status)
+    ]
     return documents, pa.record_batch(arrays, schema=_ENTRIES)
 
 

@@ -2,13 +2,17 @@
 
 For a typed name (and the county and locality when the card has them):
 
-1. the name index gives up to :data:`SEARCHED` registrations sharing rare words and trigrams;
+1. the name index gives up to :data:`SEARCHED` registrations sharing its rarest words;
 2. registrations of one company (one CUI registered twice) become one candidate, its
    operating registration preferred; the :data:`SCORED` closest names are kept;
 3. each candidate's features (:mod:`firmsync.matching.scoring`) become a calibrated
    probability (:mod:`firmsync.matching.model`);
 4. the decision is ``linked`` when exactly one candidate reaches the model's link threshold,
-   and then only if its name is not shared with another company, and — for a person's
+   and then only if one of the two names holds every word of the other (a typo, an
+   abbreviation, a word added or cut keep that; two different companies rarely do), the
+   legal form typed (if any) is its own, its name (its words, in any order) is not shared
+   with another company, and
+   — for a person's
    business (PFA, II, IF) — only if a county or locality was given and agrees; ``review``
    when some candidate is plausible (probability at least the review threshold); ``none``
    otherwise. A wrong automatic link fills a card with another company's data, so every rule
@@ -31,6 +35,7 @@ __all__ = ["SCORED", "SEARCHED", "Matcher", "Scored"]
 SEARCHED = 40  # candidates asked of the index
 SCORED = 10  # of those, the closest names are scored with every feature
 SHOWN = 5  # candidates returned
+WHOLE = 0.999  # a name whose every word the other has (cover is a float sum)
 
 
 class Scored:
@@ -57,7 +62,7 @@ class Matcher:
     # --- candidates --------------------------------------------------------------------
     def scored(self, query: Query) -> list[Scored]:
         """The candidates for ``query`` with their features, most probable first."""
-        hits = self.index.search(query.key, limit=SEARCHED)
+        hits = self.index.search(query.key, county=query.county, limit=SEARCHED)
         closest: dict[str, tuple[float, Entry]] = {}
         for hit in hits:
             entry = hit.entry
@@ -78,6 +83,7 @@ class Matcher:
                 weight=self.index.rarity,
                 sharing=self.index.sharing(entry.key),
                 best_other=max(others, default=0.0),
+                places=self.index.places,
             )
             results.append(Scored(entry, values, 0.0))
         for result in results:
@@ -105,12 +111,16 @@ class Matcher:
     def may_link(self, query: Query, top: Scored) -> bool:
         """The rules a link must pass whatever its probability (person names, shared names)."""
         entry = top.entry
+        if top.feature("query_cover") < WHOLE and top.feature("name_cover") < WHOLE:
+            return False  # each name has a word the other lacks: two companies, most likely
+        if top.feature("form_conflicts"):
+            return False  # an SA is not an SRL: a different legal person, whatever the name
         if entry.legal_form in PERSON_FORMS and not (
             top.feature("county_agrees") or top.feature("place_agrees")
         ):
             return False
-        if top.feature("shared") > 0:  # another registration has exactly this name
-            companies = {e.cui or e.reg_number for e in self.index.with_key(entry.key)}
+        if top.feature("shared") > 0:  # another registration has these words, in any order
+            companies = {e.cui or e.reg_number for e in self.index.sharing_with(entry.key)}
             if len(companies) > 1:
                 return False
         return True

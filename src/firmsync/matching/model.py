@@ -31,7 +31,7 @@ from firmsync.matching.scoring import FEATURES
 
 __all__ = ["VERSION", "Model", "fit"]
 
-VERSION = 1  # of the features and the file; a model of another version is refused
+VERSION = 3  # of the features and the file; a model of another version is refused
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@
 
 Present queries are operating registrations of the register, their names spelled with one
 kind of noise (:mod:`firmsync.matching.noise`), half of them with the county. Absent queries
-are names made as the sample register makes its companies' names but that no registration has
-(checked against every registered name's key): a company founded after the snapshot, the case
-where a confident link is a wrong link.
+are names made as the sample register makes its companies' names, for a company founded after
+the snapshot — the case where a confident link is a wrong link. The register refuses a new
+name too close to an existing one, so a name is only used when no registration has its words
+(in any order) and none has its own words (those that are not common business words) or a
+word one letter away from one of them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from firmsync.identity import names
 from firmsync.matching.noise import KINDS, noisy
+from firmsync.registry import vocabulary
 from firmsync.registry.sample import coined_word, company_core
 from firmsync.registry.store import RegisterStore
 
@@ -70,13 +73,45 @@ def _present(
     return picked
 
 
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _near(word: str, words: set[str]) -> bool:
+    """Whether ``word``, or a word one letter away from it (ONRC refuses names that close),
+    is among ``words``."""
+    if word in words:
+        return True
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        if tail and head + tail[1:] in words:  # a letter dropped
+            return True
+        for letter in _LETTERS:
+            if head + letter + tail in words:  # a letter added
+                return True
+            if tail and head + letter + tail[1:] in words:  # a letter changed
+                return True
+        if len(tail) > 1 and head + tail[1] + tail[0] + tail[2:] in words:  # two swapped
+            return True
+    return False
+
+
 def _absent(store: RegisterStore, count: int, rng: random.Random) -> list[LabelledQuery]:
-    registered = {hash(names.key(name)) for (name,) in store.query("SELECT name FROM registration")}
+    registered: set[int] = set()  # every registered name, and its words in any order
+    words: set[str] = set()
+    for (name,) in store.query("SELECT name FROM registration"):
+        key = names.key(name)
+        registered.add(hash(key))
+        registered.add(hash(" ".join(sorted(key.split()))))
+        words.update(key.split())
+    common = {names.key(stem) for stem in vocabulary.STEMS}
     made: list[LabelledQuery] = []
     while len(made) < count:
         name = f"{company_core(rng, coined_word(rng))} {rng.choice(('SRL', 'SA', 'S.R.L.'))}"
-        if hash(names.key(name)) not in registered:
-            made.append(LabelledQuery(name, None, None, None, None, "absent"))
+        key = names.key(name)
+        own = [w for w in key.split() if w not in common]
+        if hash(" ".join(sorted(key.split()))) in registered or any(_near(w, words) for w in own):
+            continue  # the register would refuse it: too close to a registered name
+        made.append(LabelledQuery(name, None, None, None, None, "absent"))
     return made
 
 

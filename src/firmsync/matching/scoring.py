@@ -8,8 +8,14 @@ and 2, that the calibrated model (:mod:`firmsync.matching.model`) turns into a p
 ``token_sort``      … with the words sorted (swapped words cost nothing)
 ``token_set``       … of the words in common (an added or a dropped word costs little)
 ``query_cover``     share of the query's information (its words, weighed by rarity) the
-                    candidate's name holds, a word counting when spelled nearly alike
+                    candidate's name holds, a word counting when spelled nearly alike or
+                    abbreviated (``CONSTR``, ``IMPEX``); a place name the candidate lacks is
+                    not counted (users add the city)
 ``name_cover``      share of the candidate's information the query holds
+``both_cover``      the smaller of the two: each name has a word the other lacks, the mark of
+                    two different companies (a typo or a cut keeps one side whole)
+``edited``          a word of the query was found only as a word one or two letters apart:
+                    a typo, or another company's name (``PANDIXBAX``, ``DANDIXBAX``)
 ``evidence``        the summed rarity of the words the two share (a word's rarity runs from
                     0, in every name, to 1, in this name only): ``ALFA`` says little,
                     ``ZIXTILLUL`` says it all
@@ -20,7 +26,8 @@ and 2, that the calibrated model (:mod:`firmsync.matching.model`) turns into a p
 ``county_conflicts``
 ``place_agrees``    the query's locality is the candidate's
 ``place_conflicts``
-``shared``          log2 of how many registrations have exactly the candidate's name
+``shared``          log2 of how many registrations have the candidate's name (its words, in
+                    any order)
 ``margin``          how far the candidate's similarity is ahead of the best *other* name's
                     (negative when another name is closer)
 ``operating``       the registration is operating (active, insolvent, in reorganisation)
@@ -32,7 +39,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -49,6 +56,8 @@ FEATURES = (
     "token_set",
     "query_cover",
     "name_cover",
+    "both_cover",
+    "edited",
     "evidence",
     "exact",
     "form_agrees",
@@ -65,6 +74,8 @@ FEATURES = (
 PERSON_FORMS = frozenset({"PFA", "II", "IF"})
 _FAMILY = {"SRL-D": "SRL"}  # forms that count as the same form
 _WORD_LIKE = 85.0  # two words at least this similar (rapidfuzz ratio) count as one
+# One word that stands for two (the query's abbreviation, the register's full words).
+_TOGETHER = {"IMPEX": ("IMPORT", "EXPORT")}
 _FORM_LIKE = 90.0  # a spelled-out legal form at least this similar counts as that form
 _PLACE_NOISE = re.compile(r"\b(MUNICIPIUL|ORAS|ORASUL|COMUNA|SAT|SATUL|JUDETUL|JUD)\b|[^A-Z0-9 ]")
 
@@ -123,15 +134,44 @@ def same_place(query_place: str, entry_locality: str | None) -> bool | None:
     return theirs == query_place or theirs.startswith(query_place + " ")
 
 
-def _covered(words: list[str], other: list[str], weight: Callable[[str], float]) -> float:
-    """The weighed share of ``words`` found, nearly alike, among ``other``."""
+def _found(word: str, other: list[str]) -> str | None:
+    """How ``word`` is among ``other``: ``same``, ``abbreviated`` (or cut), ``edited``, or not.
+
+    >>> _found('CONSTR', ['ALFA', 'CONSTRUCTII']), _found('IMPEX', ['IMPORT', 'EXPORT'])
+    ('abbreviated', 'abbreviated')
+    >>> _found('CONSTRUTCII', ['CONSTRUCTII']), _found('BETA', ['ALFA'])
+    ('edited', None)
+    """
+    if word in other:
+        return "same"
+    together = _TOGETHER.get(word)
+    if together is not None and all(part in other for part in together):
+        return "abbreviated"
+    if len(word) > 2 and any(o.startswith(word) for o in other):  # CONSTR, PROD; a cut word
+        return "abbreviated"
+    if any(fuzz.ratio(word, o) >= _WORD_LIKE for o in other):
+        return "edited"
+    return None
+
+
+def _covered(
+    words: list[str], other: list[str], weight: Callable[[str], float], ignored: Container[str] = ()
+) -> tuple[float, bool]:
+    """The weighed share of ``words`` found (:func:`_found`) among ``other``, and whether a
+    word was found only by an edit. Words in ``ignored`` count only when found.
+    """
     total = found = 0.0
+    edited = False
     for word in words:
         w = weight(word)
-        total += w
-        if word in other or any(fuzz.ratio(word, o) >= _WORD_LIKE for o in other):
+        how = _found(word, other)
+        if how:
             found += w
-    return found / total if total else 0.0
+            edited = edited or how == "edited"
+        elif word not in ignored:
+            total += w
+    total += found
+    return (found / total if total else 0.0), edited
 
 
 def features(
@@ -141,17 +181,21 @@ def features(
     weight: Callable[[str], float],
     sharing: int,
     best_other: float,
+    places: Container[str] = (),
 ) -> list[float]:
     """The features of ``entry`` as the answer to ``query``, in the order of :data:`FEATURES`.
 
     ``weight`` gives a word's rarity (0-1); ``sharing`` is how many registrations have the
     entry's exact normalised name; ``best_other`` is the highest ``token_sort`` similarity
-    (0-1) among the other names in the candidate list.
+    (0-1) among the other names in the candidate list; ``places`` are the words of
+    county and locality names.
     """
     q_words, c_words = query.key.split(), entry.key.split()
     token_sort = fuzz.token_sort_ratio(query.key, entry.key) / 100
     shared_words = set(q_words) & set(c_words)
     evidence = sum(weight(w) for w in shared_words)
+    query_cover, edited = _covered(q_words, c_words, weight, places)
+    name_cover, _ = _covered(c_words, q_words, weight)
     form, theirs = query.legal_form, entry.legal_form
     form_agrees = bool(form and theirs and _FAMILY.get(form, form) == _FAMILY.get(theirs, theirs))
     county_agrees = county_conflicts = place_agrees = place_conflicts = 0.0
@@ -166,8 +210,10 @@ def features(
         fuzz.ratio(query.key, entry.key) / 100,
         token_sort,
         fuzz.token_set_ratio(query.key, entry.key) / 100,
-        _covered(q_words, c_words, weight),
-        _covered(c_words, q_words, weight),
+        query_cover,
+        name_cover,
+        min(query_cover, name_cover),
+        float(edited),
         min(evidence, 2.0),
         float(query.key == entry.key),
         float(form_agrees),

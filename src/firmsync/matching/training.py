@@ -14,7 +14,9 @@ The method, deterministic for its arguments (``firmsync match fit`` runs it; the
 5. fit the logistic model (:func:`firmsync.matching.model.fit`) on all pairs;
 6. choose the link threshold: the lowest probability at which automatic links on these
    queries are right at least :data:`TARGET_PRECISION` of the time (absent companies
-   linked count as wrong), so that a register the model has not seen stays above 99%.
+   linked count as wrong), so that a register the model has not seen stays above 99%; and
+   never below :data:`LINK_FLOOR`, so that each link, not only links on average, is very
+   probably right.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ __all__ = ["TARGET_PRECISION", "TrainingSet", "fit_model", "labelled_pairs", "tr
 log = logging.getLogger(__name__)
 
 TARGET_PRECISION = 0.997
+LINK_FLOOR = 0.9  # a link is a statement that the candidate is very probably right
 REVIEW = 0.02  # below this probability a candidate is not plausible
 _UNFITTED = Model(weights={}, bias=0.0, link=1.1, review=0.0)
 
@@ -131,7 +134,7 @@ def fit_model(
     link = _link_threshold(Matcher(made.index, model), made.queries)
     return replace(
         model,
-        link=round(link, 4),
+        link=round(max(link, LINK_FLOOR), 4),
         about={
             "method": "firmsync.matching.training.fit_model",
             "companies": companies,
