@@ -9,7 +9,8 @@ so that times and peak RSS are that step's:
 
 1. ``--build``: build the name index (wall time, peak RSS);
 2. open the index in a fresh process (load time);
-3. the matching process: ``--queries`` noisy queries for registered companies plus a quarter
+3. the matching process (the queries are drawn beforehand, in a process of their own):
+   ``--queries`` noisy queries for registered companies plus a quarter
    as many for absent ones, once without and once with county and locality: per-query p50 /
    p95, the quality figures, and the process's peak RSS;
 4. the baseline, in the same run: ``rapidfuzz.process.extract`` (WRatio) over every
@@ -37,7 +38,7 @@ import numpy as np
 SEED = 7
 
 
-def _queries(count: int, with_county: float) -> list:
+def _made(count: int, with_county: float) -> list:
     from firmsync import conf
     from firmsync.matching.queries import sample_queries
     from firmsync.registry.store import RegisterStore
@@ -49,6 +50,32 @@ def _queries(count: int, with_county: float) -> list:
         )
     finally:
         store.close()
+
+
+def step_queries(data: Path, count: int, baseline: int, bulk: int) -> dict:
+    """Draw every query set once, into a file: drawing them takes memory that is not the
+    matcher's, so the matching process only reads them."""
+    from dataclasses import asdict
+
+    sets = {"without county": _made(count, 0.0), "with county": _made(count, 1.0)}
+    half = _made(max(baseline, bulk), 0.5)
+    sets["subset"] = half[: baseline * 4 // 5] + half[max(baseline, bulk) :][: baseline // 5]
+    sets["bulk"] = half[:bulk]
+    _queries_file(data).write_text(
+        json.dumps({name: [asdict(q) for q in queries] for name, queries in sets.items()})
+    )
+    return {name: len(queries) for name, queries in sets.items()}
+
+
+def _queries_file(data: Path) -> Path:
+    return data / "bench-queries.json"
+
+
+def _queries(name: str) -> list:
+    from firmsync.matching.queries import LabelledQuery
+
+    sets = json.loads(_queries_file(Path(os.environ["FIRMSYNC_DATA_DIR"])).read_text())
+    return [LabelledQuery(**q) for q in sets[name]]
 
 
 def _timed(match, queries: list) -> tuple[list[float], object]:
@@ -98,8 +125,8 @@ def step_match(data: Path, count: int, baseline: int) -> dict:
 
     matcher = Matcher.open(data / "names")
     out: dict = {}
-    for label, share in (("without county", 0.0), ("with county", 1.0)):
-        queries = _queries(count, share)
+    for label in ("without county", "with county"):
+        queries = _queries(label)
         for q in queries[:50]:  # warm the page cache and the term cache
             matcher.match(q.name, q.county, q.locality)
         times, metrics = _timed(lambda q: matcher.match(q.name, q.county, q.locality), queries)
@@ -108,16 +135,11 @@ def step_match(data: Path, count: int, baseline: int) -> dict:
             "p95_ms": float(np.percentile(times, 95) * 1000),
             "lines": metrics.lines(),
         }
-    subset = _subset(baseline)
+    subset = _queries("subset")
     times, metrics = _timed(lambda q: matcher.match(q.name, q.county, q.locality), subset)
     out["subset"] = {"mean_ms": float(np.mean(times) * 1000), "lines": metrics.lines()}
     out["peak_mb"] = _peak_mb()
     return out
-
-
-def _subset(count: int) -> list:
-    queries = _queries(count, 0.5)
-    return queries[: count * 4 // 5] + queries[count:][: count // 5]
 
 
 def step_baseline(data: Path, count: int) -> dict:
@@ -125,7 +147,7 @@ def step_baseline(data: Path, count: int) -> dict:
     from firmsync.matching.index import NameIndex
 
     brute = BruteForce.from_index(NameIndex(data / "names"))
-    times, metrics = _timed(brute, _subset(count))
+    times, metrics = _timed(brute, _queries("subset"))
     return {
         "mean_ms": float(np.mean(times) * 1000),
         "lines": metrics.lines(),
@@ -162,17 +184,20 @@ def main() -> None:
             "load": lambda: step_load(data),
             "match": lambda: step_match(data, args.queries, args.baseline),
             "baseline": lambda: step_baseline(data, args.baseline),
+            "queries": lambda: step_queries(data, args.queries, args.baseline, args.bulk),
         }
         print(json.dumps(steps[args.step]()))
         return
 
-    common = ["--data", str(data), "--queries", str(args.queries), "--baseline", str(args.baseline)]
+    common = ["--data", str(data), "--queries", str(args.queries)]
+    common += ["--baseline", str(args.baseline), "--bulk", str(args.bulk)]
     if args.build:
         built = step("build", *common)
         print(
             f"index build: {built['documents']:,} registrations in {built['seconds']:.1f} s, "
             f"peak RSS {built['peak_mb']:.0f} MB"
         )
+    step("queries", *common)
     loads = [step("load", *common)["seconds"] for _ in range(3)]
     print(
         f"index load + first match, fresh process: {min(loads):.2f} / {np.median(loads):.2f} "
@@ -202,7 +227,7 @@ def main() -> None:
 
 
 def _bulk(data: Path, count: int) -> None:
-    queries = _queries(count * 4 // 5, 0.5)[:count]
+    queries = _queries("bulk")
     path = data / "bench-bulk.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -58,7 +58,9 @@ VERSION = 5  # of the folder's layout; an index of another version must be rebui
 OPERATING_WEIGHT = 0.5  # tantivy multiplies scores by log2(2 + weight): operating ×1.32
 BATCH = 50_000
 _COLUMNS = ("reg_number", "cui", "name", "county", "locality", "status")
-_OPERATING = ("active", "insolvency", "reorganisation")  # registration_view's statuses
+# Of registration_view's statuses, those of a company that trades: insolvent ones do, under
+# an administrator; a suspended one has interrupted its activity.
+_OPERATING = ("active", "insolvency")
 
 
 class IndexMissing(LookupError):
@@ -240,8 +242,9 @@ class NameIndex:
         any word one edit away (a transposition counts as one). The name's words in any
         order are always asked for.
 
-        With a ``county``, the best :data:`IN_COUNTY` registrations of that county are added:
-        a name shared by many (a person's) may leave the right one out of the first ``limit``.
+        With a ``county``, when more than :data:`IN_COUNTY` registrations have the name's
+        words (a person's name, say), those of the county are added: the right one may not
+        be among the first ``limit``.
         """
         if not key:
             return []
@@ -270,11 +273,11 @@ class NameIndex:
             return []
         query = tantivy.Query.boolean_query([(tantivy.Occur.Should, c) for c in clauses])
         found = self.searcher.search(query, limit, count=False, weight_by_field="operating").hits
-        if county and len(found) == limit:  # fewer: every match is in already
+        if county and self.sharing(key) > IN_COUNTY:  # many namesakes: those of the county
             within = tantivy.Query.boolean_query(
                 [
                     (tantivy.Occur.Must, tantivy.Query.term_query(schema, "county", county)),
-                    (tantivy.Occur.Must, query),
+                    (tantivy.Occur.Must, tantivy.Query.term_query(schema, "bag", bag(key))),
                 ]
             )
             seen = {(a.segment_ord, a.doc) for _, a in found}

@@ -30,7 +30,7 @@ and 2, that the calibrated model (:mod:`firmsync.matching.model`) turns into a p
                     any order)
 ``margin``          how far the candidate's similarity is ahead of the best *other* name's
                     (negative when another name is closer)
-``operating``       the registration is operating (active, insolvent, in reorganisation)
+``operating``       the registration is operating (active, or insolvent and trading)
 ``person``          the candidate is a sole trader or a family business (PFA, II, IF)
 ==================  ===========================================================================
 """
