@@ -9,19 +9,21 @@ from firmsync.matching.scoring import Query
 from .conftest import Indexed
 
 
-def _one(indexed: Indexed, where: str) -> tuple[str, ...]:
+def _one(indexed: Indexed, ending: str) -> tuple[str, ...]:
     rows = indexed.store.query(
         "SELECT reg_number, cui, name, county, locality FROM registration_view "
-        f"WHERE status = 'active' AND cui IS NOT NULL AND {where} ORDER BY line LIMIT 1"
+        "WHERE status = 'active' AND cui IS NOT NULL AND name LIKE ? ORDER BY line LIMIT 1",
+        (f"% {ending}",),
     )
-    assert rows, where
+    assert rows, ending
     return rows[0]
 
 
 def _unique_company(indexed: Indexed) -> tuple[str, ...]:
     for reg_number, cui, name, county, locality in indexed.store.query(
         "SELECT reg_number, cui, name, county, locality FROM registration_view "
-        "WHERE status = 'active' AND cui IS NOT NULL AND name LIKE '% SRL' ORDER BY line"
+        "WHERE status = 'active' AND cui IS NOT NULL AND name LIKE ? ORDER BY line",
+        ("% SRL",),
     ):
         if indexed.index.sharing(Query.parse(name).key) == 1:
             return reg_number, cui, name, county, locality
@@ -40,7 +42,7 @@ def test_a_company_with_a_name_of_its_own_is_linked(indexed: Indexed) -> None:
 
 
 def test_a_persons_business_needs_an_agreeing_place(indexed: Indexed) -> None:
-    _, cui, name, county, locality = _one(indexed, "name LIKE '% PFA'")
+    _, cui, name, county, locality = _one(indexed, "PFA")
     alone = indexed.matcher.match(name)
     assert alone.decision != "linked"
     assert any("person" in r for r in alone.candidates[0].reasons)
