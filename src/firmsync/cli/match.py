@@ -150,7 +150,8 @@ def _match_file(in_file: Path, out_file: Path, workers: int | None) -> None:
         ]
     wanted = [(r["name"], r.get("county") or None, r.get("locality") or None) for r in rows]
     started = time.monotonic()
-    _matcher()  # fails early, in this process, when there is no index
+    if not (names_path() / "meta.json").exists():  # fail early; the workers open the index
+        _matcher()
     with out_file.open("w", encoding="utf-8", newline="") as handle, progress_bar() as bar:
         writer = csv.DictWriter(handle, [*columns, *OUTPUT_COLUMNS])
         writer.writeheader()
