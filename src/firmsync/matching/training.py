@@ -73,7 +73,8 @@ def training_set(
         index = NameIndex.build(store, directory / "names", threads=1)
     finally:
         store.close()
-    return TrainingSet(index, drawn[:kept] + gone + drawn[queries:], [q.cui for q in held])  # type: ignore[misc]
+    held_cuis = [q.cui for q in held if q.cui]  # present queries always have one
+    return TrainingSet(index, drawn[:kept] + gone + drawn[queries:], held_cuis)
 
 
 def labelled_pairs(
