@@ -7,6 +7,7 @@ import click
 from firmsync import conf
 from firmsync.cli.common import build_names, names_path, open_store
 from firmsync.cli.registry import stats_data
+from firmsync.identity import names
 from firmsync.registry.importer import import_paths
 from firmsync.registry.sample import make_sample
 
@@ -41,4 +42,4 @@ def demo(companies: int) -> None:
     for cui, name in examples:
         click.echo(f"  firmsync registry show {cui}   # {name}")
     for _, name in examples[:2]:
-        click.echo(f"  firmsync match {' '.join(name.split()[:2]).title()!r}")
+        click.echo(f"  firmsync match {' '.join(names.key(name).split()[:2]).title()!r}")
