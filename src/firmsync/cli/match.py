@@ -158,7 +158,9 @@ def _match_file(in_file: Path, out_file: Path, workers: int | None) -> None:
         task = bar.add_task("matching", total=len(rows))
         progress = lambda n: bar.advance(task, n)  # noqa: E731
         for row, result in zip(
-            rows, match_many(names_path(), wanted, workers=workers, progress=progress), strict=True
+            rows,
+            match_many(names_path(), wanted, workers=workers, progress=progress, candidates=1),
+            strict=True,
         ):
             linked = result.linked
             top = result.candidates[0].probability if result.candidates else ""
