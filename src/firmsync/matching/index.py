@@ -143,11 +143,9 @@ class NameIndex:
         self.entries = pa.ipc.open_file(source).read_all()
         if self.entries.num_rows and self.entries.column(0).num_chunks != 1:
             self.entries = self.entries.combine_chunks()
-        self._frequency: dict[tuple[str, str], int] = {}  # words: a bounded vocabulary
-        # Names are not: their counts and the words' rarity are kept for the latest ones only.
-        self._sharing = functools.lru_cache(maxsize=100_000)(
-            lambda words: self.searcher.doc_freq("bag", words)
-        )
+        # Terms repeat from query to query; typed words and names do not end, so the counts
+        # and the words' rarity are kept for the latest ones only.
+        self.frequency = functools.lru_cache(maxsize=200_000)(self._frequency)
         self.rarity = functools.lru_cache(maxsize=100_000)(self._rarity)
 
     # --- building ----------------------------------------------------------------------
@@ -216,16 +214,13 @@ class NameIndex:
                     words.update(w for w in names.key(place).split() if len(w) > 2)
         return frozenset(words)
 
-    def frequency(self, field: str, term: str) -> int:
-        """How many registrations have ``term`` in ``field`` (cached: terms repeat)."""
-        found = self._frequency.get((field, term))
-        if found is None:
-            found = self._frequency[(field, term)] = self.searcher.doc_freq(field, term)
-        return found
+    def _frequency(self, field: str, term: str) -> int:
+        """How many registrations have ``term`` in ``field`` (``frequency``, cached)."""
+        return self.searcher.doc_freq(field, term)
 
     def sharing(self, key: str) -> int:
         """How many registrations have this normalised name's words, in any order."""
-        return self._sharing(bag(key))
+        return self.frequency("bag", bag(key))
 
     def _rarity(self, word: str) -> float:
         """How much a word of a name says, from 0 (in every name) to 1 (in one name or none)."""

@@ -63,6 +63,11 @@ _TABLES = {
         rows_rejected INTEGER, problems TEXT""",
     "meta": "key TEXT PRIMARY KEY, value TEXT",
 }
+# registration_view's query: each registration with its status (``unknown`` if none).
+_REGISTRATION_VIEW = (
+    "SELECT r.*, COALESCE(s.status, 'unknown') AS status, s.codes AS status_codes "
+    "FROM registration AS r LEFT JOIN registration_status AS s ON s.reg_number = r.reg_number"
+)
 _INDEXES = {
     "registration": ("reg_number", "cui"),
     "status_code": ("reg_number",),
@@ -193,12 +198,7 @@ class RegisterStore:
             if self.dialect == "postgresql"
             else ("CREATE VIEW IF NOT EXISTS")
         )
-        self.execute(
-            f"{create} registration_view AS SELECT r.*, "
-            "COALESCE(s.status, 'unknown') AS status, s.codes AS status_codes "
-            "FROM registration AS r LEFT JOIN registration_status AS s "
-            "ON s.reg_number = r.reg_number"
-        )
+        self.execute(f"{create} registration_view AS {_REGISTRATION_VIEW}")
 
     # Reading every registration in parallel (SQLite): the view's join costs 5 µs a row,
     # most of reading 4.2 million of them, so workers each read a range of rowids.
@@ -212,9 +212,7 @@ class RegisterStore:
     def registrations_in(self, low: int, high: int, columns: str) -> list[tuple[Any, ...]]:
         """``columns`` of ``registration_view`` for the rows of one rowid range (SQLite)."""
         return self.query(
-            f"SELECT {columns} FROM (SELECT r.*, COALESCE(s.status, 'unknown') AS status "
-            "FROM registration AS r LEFT JOIN registration_status AS s "
-            "ON s.reg_number = r.reg_number WHERE r.rowid BETWEEN ? AND ?)",
+            f"SELECT {columns} FROM ({_REGISTRATION_VIEW} WHERE r.rowid BETWEEN ? AND ?)",
             (low, high),
         )
 
