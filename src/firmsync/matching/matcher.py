@@ -75,13 +75,14 @@ class Matcher:
             closest.values(), key=lambda pair: (pair[0], pair[1].operating), reverse=True
         )[:SCORED]
         results = []
-        for _, entry in ranked:
+        for similarity, entry in ranked:
             others = [s for s, e in ranked if e.key != entry.key]
             values = features(
                 query,
                 entry,
                 weight=self.index.rarity,
                 sharing=self.index.sharing(entry.key),
+                token_sort=similarity,
                 best_other=max(others, default=0.0),
                 places=self.index.places,
             )

@@ -180,18 +180,19 @@ def features(
     *,
     weight: Callable[[str], float],
     sharing: int,
+    token_sort: float,
     best_other: float,
     places: Container[str] = (),
 ) -> list[float]:
     """The features of ``entry`` as the answer to ``query``, in the order of :data:`FEATURES`.
 
     ``weight`` gives a word's rarity (0-1); ``sharing`` is how many registrations have the
-    entry's exact normalised name; ``best_other`` is the highest ``token_sort`` similarity
-    (0-1) among the other names in the candidate list; ``places`` are the words of
-    county and locality names.
+    entry's name (its words, in any order); ``token_sort`` is the rapidfuzz token-sort
+    similarity (0-1) of the two names, which ranked the candidate already; ``best_other``
+    is the highest such similarity among the other names in the candidate list; ``places``
+    are the words of county and locality names.
     """
     q_words, c_words = query.key.split(), entry.key.split()
-    token_sort = fuzz.token_sort_ratio(query.key, entry.key) / 100
     shared_words = set(q_words) & set(c_words)
     evidence = sum(weight(w) for w in shared_words)
     query_cover, edited = _covered(q_words, c_words, weight, places)
