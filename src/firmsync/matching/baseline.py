@@ -49,6 +49,10 @@ class BruteForce:
 
         return cls(index.entries.column("key").to_pylist(), rows)
 
+    def best(self, query: LabelledQuery) -> tuple[str, float, int] | None:
+        """``process.extractOne``: the closest normalised name, its score and position."""
+        return process.extractOne(names.key(query.name), self.keys, scorer=fuzz.WRatio)
+
     def __call__(self, query: LabelledQuery) -> Match:
         found = process.extract(names.key(query.name), self.keys, scorer=fuzz.WRatio, limit=5)
         candidates = [

@@ -34,6 +34,7 @@ __all__ = ["SCORED", "SEARCHED", "Matcher", "Scored"]
 
 SEARCHED = 40  # candidates asked of the index
 SCORED = 10  # of those, the closest names are scored with every feature
+INDEX_FIRST = 3  # … of which the index's first companies, however they are spelled
 SHOWN = 5  # candidates returned
 WHOLE = 0.999  # a name whose every word the other has (cover is a float sum)
 
@@ -71,9 +72,14 @@ class Matcher:
             held = closest.get(company)
             if held is None or (entry.operating, similarity) > (held[1].operating, held[0]):
                 closest[company] = (similarity, entry)
-        ranked = sorted(
+        # The closest spellings, and the index's own first companies whatever their spelling:
+        # its order weighs rare words, so a name with a city added (TUDOR TANGEXNEL
+        # CONSTANTA) keeps TUDOR TANGEXNEL ahead of the many TUDOR … CONSTANȚA.
+        by_spelling = sorted(
             closest.values(), key=lambda pair: (pair[0], pair[1].operating), reverse=True
-        )[:SCORED]
+        )
+        first = list(closest.values())[:INDEX_FIRST]
+        ranked = first + [pair for pair in by_spelling if pair not in first][: SCORED - len(first)]
         results = []
         for similarity, entry in ranked:
             others = [s for s, e in ranked if e.key != entry.key]
