@@ -12,6 +12,13 @@ settings. Defaults give the embedded single-machine setup: everything under ``./
 | ``FIRMSYNC_SECRET_KEY`` | a development key (set it in production) |
 | ``FIRMSYNC_DEBUG`` | ``false`` |
 | ``FIRMSYNC_ALLOWED_HOSTS`` | ``localhost,127.0.0.1`` |
+| ``FIRMSYNC_ANAF_BASE_URL`` | ``https://webservicesp.anaf.ro`` |
+| ``FIRMSYNC_ANAF_RATE`` | ``1`` request per second, for the whole deployment |
+| ``FIRMSYNC_OPENAPI_KEY`` | unset: openapi.ro is not used |
+| ``FIRMSYNC_OPENAPI_BASE_URL`` | ``https://api.openapi.ro`` |
+
+The ANAF pace is kept where every process sees it: in Redis when the queue is Redis, else
+in the CRM's database (:mod:`firmsync.sources.pacing`).
 """
 
 from __future__ import annotations
@@ -33,6 +40,16 @@ class Config:
     secret_key: str
     debug: bool
     allowed_hosts: tuple[str, ...]
+    anaf_base_url: str
+    anaf_rate: float
+    openapi_key: str | None
+    openapi_base_url: str
+
+    @property
+    def pace_url(self) -> str:
+        """Where the deployment's ANAF pace is kept: Redis if the queue is there, else the
+        CRM's database."""
+        return self.queue_url if self.queue_url.startswith("redis") else self.database_url
 
 
 def load(environ: Mapping[str, str] | None = None) -> Config:
@@ -48,4 +65,8 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=tuple(
             h.strip() for h in env.get("FIRMSYNC_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
         ),
+        anaf_base_url=env.get("FIRMSYNC_ANAF_BASE_URL", "https://webservicesp.anaf.ro"),
+        anaf_rate=float(env.get("FIRMSYNC_ANAF_RATE", "1")),
+        openapi_key=env.get("FIRMSYNC_OPENAPI_KEY") or None,
+        openapi_base_url=env.get("FIRMSYNC_OPENAPI_BASE_URL", "https://api.openapi.ro"),
     )

@@ -14,6 +14,8 @@ import sys
 import click
 
 from firmsync.cli.demo import demo
+from firmsync.cli.dev import dev
+from firmsync.cli.lookup import lookup
 from firmsync.cli.match import match
 from firmsync.cli.registry import registry
 
@@ -37,6 +39,8 @@ def cli(verbose: bool) -> None:
 cli.add_command(registry)
 cli.add_command(demo)
 cli.add_command(match)
+cli.add_command(lookup)
+cli.add_command(dev)
 
 
 def main(argv: list[str] | None = None) -> None:

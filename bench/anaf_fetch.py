@@ -1,0 +1,125 @@
+"""Benchmark: 10,000 CUIs through the ANAF client against the local fake ANAF.
+
+    python bench/anaf_fetch.py [--cuis 10000] [--rate 1] [--failures 0.2]
+
+The fake runs as its own process (``firmsync dev fake-anaf``), enforcing 100 CUIs per
+request and ``--rate`` requests per second, counting violations and how many times each CUI
+was delivered. The client paces through the deployment's shared pace (here a SQLite file, as
+in the embedded setup). Two runs:
+
+1. no failures: CUIs/s over the whole run, rate-limit violations;
+2. ``--failures`` of the requests failing, each in one of every transient way (firewall
+   page with 200, maintenance page with 404, 503, 429 envelope, timeout, connection reset):
+   the CUIs a call could not fetch are asked again in a later call (as the sync job does),
+   until all are fetched; how many calls that took, the requests sent, and whether any CUI
+   was delivered more than once.
+
+The client's timeout is 5 s here (30 s in production) and the fake holds a "timeout" for
+6 s, so that the run is not mostly waiting. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from firmsync.identity import cui as cui_code
+from firmsync.sources.anaf.client import AnafClient
+from firmsync.sources.pacing import SqlitePace
+
+TIMEOUT, HANG = 5.0, 6.0
+
+
+def cuis(count: int) -> list[str]:
+    bodies = (str(n) for n in range(20_000_000, 20_000_000 + count))
+    return [body + cui_code.check_digit(body) for body in bodies]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fake(rate: float, failures: float) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    firmsync = str(Path(sys.executable).with_name("firmsync"))
+    command = [firmsync, "dev", "fake-anaf", "--port", str(port), "--rate", str(rate)]
+    command += ["--scenario", "flaky", "--failure-rate", str(failures), "--hang", str(HANG)]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{url}/__stats", timeout=1).read()
+            return process, url
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the fake ANAF did not start")
+
+
+def run(count: int, rate: float, failures: float, pace_file: Path) -> dict:
+    process, url = fake(rate, failures)
+    try:
+        wanted = cuis(count)
+        pace = SqlitePace(pace_file, rate, name=f"bench-{failures}")
+        calls = requests = 0
+        fetched: set[str] = set()
+        started = time.perf_counter()
+        with AnafClient(url, pace=pace, timeout=TIMEOUT) as client:
+            while len(fetched) < count and calls < 20:
+                calls += 1
+                result = client.vat([c for c in wanted if c not in fetched])
+                fetched.update(result.found)
+                fetched.update(result.not_found)
+                requests += result.requests
+                if result.failed and not client.breaker.closed():
+                    time.sleep(max(0.0, client.breaker.open_until - time.monotonic()))
+        wall = time.perf_counter() - started
+        stats = json.loads(urllib.request.urlopen(f"{url}/__stats").read())
+    finally:
+        process.terminate()
+        process.wait()
+    return {
+        "wall": wall,
+        "fetched": len(fetched),
+        "calls": calls,
+        "sent": requests,
+        **stats,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cuis", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=1.0)
+    parser.add_argument("--failures", type=float, default=0.2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        pace_file = Path(folder) / "pace.sqlite3"
+        for share in (0.0, args.failures):
+            figures = run(args.cuis, args.rate, share, pace_file)
+            print(f"\n# {share:.0%} of requests failing, fake allowing {args.rate:g} request/s")
+            print(
+                f"fetched {figures['fetched']:,} of {args.cuis:,} CUIs in {figures['wall']:.1f} s"
+                f" = {figures['fetched'] / figures['wall']:.1f} CUIs/s"
+            )
+            print(
+                f"requests sent {figures['sent']} (the fake saw {figures['requests']}), "
+                f"calls {figures['calls']}, rate-limit violations {figures['violations']}"
+            )
+            print(f"failures injected: {figures['injected'] or 'none'}")
+            print(
+                f"CUIs delivered: {figures['cuis_served']:,}, most deliveries of one CUI: "
+                f"{figures['most_served']}"
+            )
+
+
+if __name__ == "__main__":
+    main()

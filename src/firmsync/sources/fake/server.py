@@ -1,0 +1,133 @@
+"""A small threaded HTTP server around a handler function, started in the background.
+
+The standard library's server is enough here (a fake serves one client at a time) and lets
+a failure be injected at the socket: a connection reset is a close with ``SO_LINGER`` 0.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["Answer", "Request", "Serving", "hang", "reset", "serve"]
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    delivered: Callable[[], None] | None = None  # called once the answer is fully sent
+
+    @classmethod
+    def of(cls, data: Any, status: int = 200, **kwargs: Any) -> Answer:
+        return cls(status, json.dumps(data, ensure_ascii=False).encode(), **kwargs)
+
+
+class _Drop(Exception):
+    """Raised by a handler to end the connection without an answer."""
+
+    def __init__(self, *, linger: bool, after: float = 0.0) -> None:
+        self.linger, self.after = linger, after
+
+
+def reset() -> Answer:
+    """A connection reset: the client's read fails."""
+    raise _Drop(linger=False)
+
+
+def hang(seconds: float) -> Answer:
+    """No answer for ``seconds``, then a plain close: the client times out first."""
+    raise _Drop(linger=True, after=seconds)
+
+
+Handler = Callable[[Request], Answer]
+
+
+def _handler_class(handle: Handler) -> type[BaseHTTPRequestHandler]:
+    class _Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            split = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            request = Request(
+                self.command,
+                split.path,
+                {k: v[-1] for k, v in parse_qs(split.query).items()},
+                {k.lower(): v for k, v in self.headers.items()},
+                self.rfile.read(length) if length else b"",
+            )
+            try:
+                answer = handle(request)
+            except _Drop as drop:
+                if drop.after:
+                    time.sleep(drop.after)
+                if not drop.linger:
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                self.close_connection = True
+                self.connection.close()
+                return
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(answer.body)
+            self.wfile.flush()
+            if answer.delivered:
+                answer.delivered()
+
+        do_GET = do_POST = _serve
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # quiet: the fakes count what matters
+
+    return _Handler
+
+
+class Serving:
+    """A running server: ``url``; ``close()`` (or ``with``) stops it."""
+
+    def __init__(self, handle: Handler, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.server = ThreadingHTTPServer((host, port), _handler_class(handle))
+        self.server.daemon_threads = True
+        self.url = f"http://{host}:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> Serving:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def serve(handle: Handler, host: str = "127.0.0.1", port: int = 0) -> Serving:
+    return Serving(handle, host, port)

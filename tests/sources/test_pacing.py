@@ -1,0 +1,77 @@
+"""One pace for every process: slots from SQLite, PostgreSQL or Redis never come too close."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from firmsync.sources.pacing import LocalPace, Pace, shared_pace
+
+RATE = 40.0
+TAKES = 12
+
+POSTGRES = os.environ.get("FIRMSYNC_DATABASE_URL", "")
+REDIS = os.environ.get("FIRMSYNC_QUEUE_URL", "")
+
+
+def _take(url: str, name: str, queue: multiprocessing.Queue) -> None:
+    pace = shared_pace(url, RATE, name=name)
+    sent = []
+    for _ in range(TAKES):
+        pace.wait()
+        sent.append(time.time())
+    queue.put(sent)
+
+
+def _gaps_across_processes(url: str) -> list[float]:
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [context.Process(target=_take, args=(url, name, queue)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    sent = sorted(t for _ in workers for t in queue.get(timeout=60))
+    for worker in workers:
+        worker.join()
+    return [b - a for a, b in itertools.pairwise(sent)]
+
+
+def test_sqlite_pace_is_shared_by_processes(tmp_path: Path) -> None:
+    gaps = _gaps_across_processes(f"sqlite:///{tmp_path}/pace.sqlite3")
+    assert len(gaps) == 3 * TAKES - 1
+    # Three processes taking at once would send three requests together without a shared pace.
+    assert min(gaps) >= 1 / RATE - 0.003  # sleep() wakes a little early or late
+
+
+@pytest.mark.skipif(not POSTGRES.startswith("postgres"), reason="FIRMSYNC_DATABASE_URL")
+def test_postgres_pace_is_shared_by_processes() -> None:
+    gaps = _gaps_across_processes(POSTGRES)
+    assert min(gaps) >= 1 / RATE - 0.003
+
+
+@pytest.mark.skipif(not REDIS.startswith("redis"), reason="FIRMSYNC_QUEUE_URL is not Redis")
+def test_redis_pace_is_shared_by_processes() -> None:
+    gaps = _gaps_across_processes(REDIS)
+    assert min(gaps) >= 1 / RATE - 0.003
+
+
+def test_the_local_pace_spaces_calls() -> None:
+    pace: Pace = LocalPace(RATE)
+    sent = []
+    for _ in range(5):
+        pace.wait()
+        sent.append(time.monotonic())
+    assert min(b - a for a, b in itertools.pairwise(sent)) >= 1 / RATE
+
+
+def test_an_unknown_store_is_refused() -> None:
+    with pytest.raises(ValueError, match="no shared pace"):
+        shared_pace("mysql://x", 1.0)
+    with pytest.raises(ValueError, match="rate must be positive"):
+        LocalPace(0)
