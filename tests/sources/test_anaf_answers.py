@@ -79,6 +79,9 @@ SAMPLE: dict[str, Any] = {  # anaf-api.md §3.2, the illustrative sample
 def test_the_sample_balance_sheet() -> None:
     sheet = read_balance_sheet(SAMPLE, year=2024, cui="1234")
     assert sheet is not None and sheet.family == "commercial" and sheet.caen == "4690"
+    assert (sheet.year, sheet.cui, sheet.name) == (2024, "1234", "EXEMPLU COMERT SRL")
+    assert sheet.caen_title == "Comert cu ridicata nespecializat"
+    assert sheet.indicators == {"I13": 250000, "I1": 10000, "I19": 0, "I18": 40000, "I20": 3}
     figures = sheet.financials()
     assert figures is not None
     assert (figures.year, figures.turnover, figures.net_profit, figures.net_loss) == (

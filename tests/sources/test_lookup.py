@@ -38,7 +38,7 @@ def runner(
 ) -> Iterator[CliRunner]:
     monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
     monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("FIRMSYNC_ANAF_RATE", str(RATE))
+    monkeypatch.setenv("FIRMSYNC_ANAF_RATE", str(RATE * 0.8))  # a margin for a busy machine
     monkeypatch.delenv("FIRMSYNC_OPENAPI_KEY", raising=False)
     runner = CliRunner()
     imported = runner.invoke(cli, ["registry", "import", str(write_snapshot(tmp_path / "data"))])
@@ -175,3 +175,35 @@ def test_merge_fills_financial_years_from_each_other() -> None:
     assert merged.sources["financials/2024"].source == "mf"
     assert merged.sources["financials/2022"].source == "anaf_bilant"
     assert merged.sources["financials"].source == "mf"
+
+
+def test_the_fake_anaf_command_serves_and_counts(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    firmsync = str(Path(sys.executable).with_name("firmsync"))
+    command = [firmsync, "dev", "fake-anaf", "--port", str(port), "--scenario", "firewall"]
+    server = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/__stats", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        body = b'[{"cui": 14399840, "data": "2026-11-28"}]'
+        request = urllib.request.Request(f"{url}/api/PlatitorTvaRest/v9/tva", data=body)
+        page = urllib.request.urlopen(request, timeout=5).read()
+        assert b"Request Rejected" in page  # the firewall scenario, with status 200
+        stats = json.loads(urllib.request.urlopen(f"{url}/__stats", timeout=5).read())
+        assert stats["requests"] == 1 and stats["injected"] == {"firewall": 1}
+    finally:
+        server.terminate()
+        server.wait()

@@ -29,6 +29,15 @@ def _take(url: str, name: str, queue: multiprocessing.Queue) -> None:
     queue.put(sent)
 
 
+def _check(gaps: list[float]) -> None:
+    """Without a shared pace three processes would send together (gaps near 0). A process
+    may wake a little late from its sleep on a busy machine, so single gaps are allowed to
+    shrink by half; all of them together still span every slot."""
+    assert len(gaps) == 3 * TAKES - 1
+    assert min(gaps) >= 0.5 / RATE
+    assert sum(gaps) >= 0.95 * len(gaps) / RATE
+
+
 def _gaps_across_processes(url: str) -> list[float]:
     name = f"test-{uuid.uuid4().hex[:8]}"
     context = multiprocessing.get_context("spawn")
@@ -43,22 +52,17 @@ def _gaps_across_processes(url: str) -> list[float]:
 
 
 def test_sqlite_pace_is_shared_by_processes(tmp_path: Path) -> None:
-    gaps = _gaps_across_processes(f"sqlite:///{tmp_path}/pace.sqlite3")
-    assert len(gaps) == 3 * TAKES - 1
-    # Three processes taking at once would send three requests together without a shared pace.
-    assert min(gaps) >= 1 / RATE - 0.003  # sleep() wakes a little early or late
+    _check(_gaps_across_processes(f"sqlite:///{tmp_path}/pace.sqlite3"))
 
 
 @pytest.mark.skipif(not POSTGRES.startswith("postgres"), reason="FIRMSYNC_DATABASE_URL")
 def test_postgres_pace_is_shared_by_processes() -> None:
-    gaps = _gaps_across_processes(POSTGRES)
-    assert min(gaps) >= 1 / RATE - 0.003
+    _check(_gaps_across_processes(POSTGRES))
 
 
 @pytest.mark.skipif(not REDIS.startswith("redis"), reason="FIRMSYNC_QUEUE_URL is not Redis")
 def test_redis_pace_is_shared_by_processes() -> None:
-    gaps = _gaps_across_processes(REDIS)
-    assert min(gaps) >= 1 / RATE - 0.003
+    _check(_gaps_across_processes(REDIS))
 
 
 def test_the_local_pace_spaces_calls() -> None:

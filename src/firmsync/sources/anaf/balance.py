@@ -44,6 +44,7 @@ class BalanceSheet:
     cui: str
     name: str | None
     caen: str | None
+    caen_title: str | None  # den_caen, as published
     family: str  # "commercial", or "other" when the labels are not the commercial ones
     indicators: dict[str, int] = field(default_factory=dict)
 
@@ -104,6 +105,7 @@ def read_balance_sheet(body: Any, *, year: int, cui: str) -> BalanceSheet | None
         cui=cui,
         name=values.text(body.get("deni")),
         caen=values.caen_code(body.get("caen")),
+        caen_title=values.text(body.get("den_caen")),
         family="commercial" if commercial else "other",
         indicators=indicators,
     )

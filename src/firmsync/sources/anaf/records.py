@@ -11,11 +11,13 @@ the fiscal domicile (``fiscal_address``); phone and fax belong to the latter.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from firmsync.identity import counties
 from firmsync.identity.text import fold
 from firmsync.sources import values
+from firmsync.sources.anaf.vat_record import Place, read_record
 from firmsync.sources.facts import (
     Address,
     Caen,
@@ -99,93 +101,63 @@ def status_of(registration: Any, struck_off_on: Any, fiscally_inactive: Any) -> 
     return stage
 
 
-def _address(part: dict[str, Any], p: str) -> Address | None:
-    """``adresa_sediu_social`` (prefix ``s``) or ``adresa_domiciliu_fiscal`` (``d``)."""
-    county = values.text(part.get(f"{p}denumire_Judet"))
+def _address(place: Place) -> Address | None:
+    county = (counties.canonical(place.county) or place.county) if place.county else None
     address = Address(
-        country=values.text(part.get(f"{p}tara")),
-        county=(counties.canonical(county) or county) if county else None,
-        locality=values.text(part.get(f"{p}denumire_Localitate")),
-        street=values.text(part.get(f"{p}denumire_Strada")),
-        number=values.text(part.get(f"{p}numar_Strada")),
-        postal_code=values.postal_code(part.get(f"{p}cod_Postal")),
-        details=values.text(part.get(f"{p}detalii_Adresa")),
+        country=place.country,
+        county=county,
+        locality=place.locality,
+        street=place.street,
+        number=place.number,
+        postal_code=place.postal_code,
+        details=place.details,
     )
     return address if any(vars(address).values()) else None
-
-
-def _periods(raw: Any) -> list[VatPeriod]:
-    items = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
-    periods = [
-        VatPeriod(
-            start=values.iso_date(item.get("data_inceput_ScpTVA")),
-            end=values.iso_date(item.get("data_sfarsit_ScpTVA")),
-            reason=values.text(item.get("mesaj_ScpTVA")),
-        )
-        for item in items
-        if isinstance(item, dict)
-    ]
-    periods = [p for p in periods if p.start or p.end or p.reason]
-    # Newest first, whatever order ANAF sent them in.
-    return sorted(periods, key=lambda p: p.start or "", reverse=True)
-
-
-def _section(record: dict[str, Any], name: str) -> dict[str, Any]:
-    part = record.get(name)
-    return part if isinstance(part, dict) else {}
 
 
 def facts_from_record(record: dict[str, Any]) -> CompanyFacts:
     """The facts of one ``found[]`` record (raises ``KeyError``/``ValueError`` when it has
     no usable ``date_generale.cui``: the caller reports that as malformed)."""
-    general = _section(record, "date_generale")
-    vat_part = _section(record, "inregistrare_scop_Tva")
-    cash = _section(record, "inregistrare_RTVAI")
-    inactive = _section(record, "stare_inactiv")
-    split = _section(record, "inregistrare_SplitTVA")
-    cui = str(int(str(general["cui"]).strip()))
-    as_of = values.iso_date(general.get("data"))
-
-    periods = _periods(vat_part.get("perioade_TVA"))
-    payer = vat_part.get("scpTVA") if isinstance(vat_part.get("scpTVA"), bool) else None
+    read = read_record(record)
+    general = read.general
+    # Newest first, whatever order ANAF sent them in.
+    periods = sorted(
+        (VatPeriod(p.start, p.end, p.reason) for p in read.vat.periods),
+        key=lambda p: p.start or "",
+        reverse=True,
+    )
+    payer = read.vat.payer
     open_period = next((p for p in periods if p.start and not p.end), None)
-    vat = Vat(payer, open_period.start if payer and open_period else None, periods)
-    caen = values.caen_code(general.get("cod_CAEN"))
-
+    sections = {key for key, value in record.items() if isinstance(value, dict)}
+    fiscal = _address(read.fiscal_domicile)
+    if fiscal is not None and fiscal.postal_code is None and general.postal_code:
+        fiscal = dataclasses.replace(fiscal, postal_code=general.postal_code)
+    caen = general.caen
     facts: dict[str, Any] = {
-        "name": values.text(general.get("denumire")),
-        "reg_number": values.text(general.get("nrRegCom")),
-        "legal_form": legal_form_code(general.get("forma_juridica")),
-        "registered_on": values.iso_date(general.get("data_inregistrare")),
+        "name": general.name,
+        "reg_number": general.reg_number,
+        "legal_form": legal_form_code(general.legal_form),
+        "registered_on": general.registered_on,
         "status": status_of(
-            general.get("stare_inregistrare"),
-            inactive.get("dataRadiere"),
-            inactive.get("statusInactivi"),
+            general.registration_text, read.inactivity.struck_off, read.inactivity.inactive
         ),
-        "vat": vat if vat_part else None,
-        "vat_on_cash": Flag(
-            cash.get("statusTvaIncasare"), values.iso_date(cash.get("dataInceputTvaInc"))
-        )
-        if cash
+        "vat": Vat(payer, open_period.start if payer and open_period else None, periods)
+        if "inregistrare_scop_Tva" in sections
         else None,
-        "split_vat": Flag(
-            split.get("statusSplitTVA"), values.iso_date(split.get("dataInceputSplitTVA"))
-        )
-        if split
+        "vat_on_cash": Flag(read.cash_vat.active, read.cash_vat.start)
+        if "inregistrare_RTVAI" in sections
         else None,
-        "efactura": EFactura(
-            general.get("statusRO_e_Factura")
-            if isinstance(general.get("statusRO_e_Factura"), bool)
-            else None,
-            values.iso_date(general.get("data_inreg_Reg_RO_e_Factura")),
-        ),
-        "phone": values.text(general.get("telefon")),
-        "fax": values.text(general.get("fax")),
-        "address": _address(_section(record, "adresa_sediu_social"), "s"),
-        "fiscal_address": _address(_section(record, "adresa_domiciliu_fiscal"), "d"),
+        "split_vat": Flag(read.split_vat.active, read.split_vat.start)
+        if "inregistrare_SplitTVA" in sections
+        else None,
+        "efactura": EFactura(general.efactura, general.efactura_since),
+        "phone": general.phone,
+        "fax": general.fax,
+        "address": _address(read.registered_office),
+        "fiscal_address": fiscal,
         "main_caen": Caen(caen, 2, values.caen_title(caen)) if caen else None,
     }
-    stamp = SourceStamp(SOURCE, as_of)
+    stamp = SourceStamp(SOURCE, general.as_of)
     sources = {key: stamp for key, value in facts.items() if value is not None and key != "status"}
     sources["status"] = stamp
-    return CompanyFacts(cui=cui, **facts, sources=sources)
+    return CompanyFacts(cui=general.cui, **facts, sources=sources)
