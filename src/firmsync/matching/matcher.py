@@ -32,8 +32,8 @@ from firmsync.matching.scoring import FEATURES, PERSON_FORMS, Query, features
 
 __all__ = ["SCORED", "SEARCHED", "Matcher", "Scored"]
 
-SEARCHED = 40  # candidates asked of the index
-SCORED = 10  # of those, the closest names are scored with every feature
+SEARCHED = 30  # candidates asked of the index
+SCORED = 15  # of those, the closest names are scored with every feature
 INDEX_FIRST = 3  # … of which the index's first companies, however they are spelled
 SHOWN = 5  # candidates returned
 WHOLE = 0.999  # a name whose every word the other has (cover is a float sum)
