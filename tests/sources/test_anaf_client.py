@@ -141,6 +141,7 @@ def test_a_balance_sheet_survives_a_reset_and_a_timeout(fake: FakeAnaf, client: 
 
 
 def test_the_fake_counts_a_request_sent_too_soon(fake: FakeAnaf, client: AnafClient) -> None:
-    client.pace = LocalPace(RATE * 10)
+    fake.rate = 2.0  # one request per 500 ms
+    client.pace = LocalPace(100.0)
     client.vat(valid_cuis(300))
     assert fake.stats()["violations"] > 0

@@ -207,3 +207,23 @@ def test_the_fake_anaf_command_serves_and_counts(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait()
+
+
+def test_with_anaf_failing_the_registers_facts_come_back_marked_incomplete(
+    runner: CliRunner, fake: FakeAnaf, register_url: str
+) -> None:
+    import os
+
+    from firmsync.registry.store import RegisterStore
+    from firmsync.sources.anaf.client import AnafClient
+    from firmsync.sources.lookup import Providers, lookup
+    from firmsync.sources.pacing import LocalPace
+
+    fake.fail_next("no_cod")
+    store = RegisterStore(register_url)
+    with AnafClient(os.environ["FIRMSYNC_ANAF_BASE_URL"], pace=LocalPace(RATE * 0.8)) as anaf:
+        (looked,) = lookup([CUI], "all", Providers(register=store, anaf=anaf))
+    store.close()
+    assert not looked.complete and looked.error is not None and looked.error.kind == "malformed"
+    assert looked.facts is not None and looked.facts.reg_number == "J2022000001360"
+    assert {stamp.source for stamp in looked.facts.sources.values()} <= {"register", "mf"}

@@ -44,9 +44,16 @@ class Providers:
 
 @dataclass(frozen=True)
 class Looked:
+    """What became of one CUI: facts (``error`` None), not found (both None), or a source's
+    error — with, for ``all``, the facts of the sources that did answer (incomplete)."""
+
     cui: str
-    facts: CompanyFacts | None = None  # None: not found (error None) or failed
+    facts: CompanyFacts | None = None
     error: SourceError | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.error is None and self.facts is not None
 
 
 def filing_years(today: datetime.date, count: int = YEARS) -> list[int]:
@@ -150,10 +157,9 @@ def lookup(
         parts = [anaf_looked[cui]]
         if providers.openapi is not None:
             parts.append(_from_openapi(providers.openapi, cui))
-        failed = next((p for p in parts if p.error is not None), None)
-        if failed is not None:
-            merged[cui] = failed
-            continue
+        failed = next((p.error for p in parts if p.error is not None), None)
         found = [f for f in (register[cui], *(p.facts for p in parts)) if f is not None]
-        merged[cui] = Looked(cui, merge(cui, found) if found else None)
+        # With a failed source, the facts of the others come back beside its error: the
+        # caller may use them, marked as such, but they are not the complete picture.
+        merged[cui] = Looked(cui, merge(cui, found) if found else None, failed)
     return [merged[cui] for cui in cuis]
