@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "firmsync.crm",
+    "firmsync.enrichment",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,143 @@
+"""The add-on's records: data and constraints only (the rules are in ``services``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from firmsync.crm.models import Account, Company
+
+__all__ = [
+    "AddonSettings",
+    "Alert",
+    "CardHistory",
+    "FinancialYear",
+    "Provenance",
+    "Representative",
+    "SyncState",
+    "UsageEntry",
+]
+
+
+class AddonSettings(models.Model):
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="addon")
+    active = models.BooleanField(default=False)
+    refresh_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    overage = models.BooleanField(default=True)
+    monthly_cap = models.PositiveIntegerField(null=True, blank=True)  # companies per month
+    activated_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refresh_days__gte=1, refresh_days__lte=30),
+                name="refresh_days_1_to_30",
+            )
+        ]
+
+
+class SyncState(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending"
+        SYNCED = "synced"
+        REVIEW = "review"
+        NO_MATCH = "no_match"
+        NOT_FOUND = "not_found"
+        STOPPED = "stopped"
+        FOREIGN = "foreign"
+        QUOTA_PAUSED = "quota_paused"
+        ERROR = "error"
+
+    class Method(models.TextChoices):
+        CUI = "cui"
+        NAME = "name"
+        PICKED = "picked"
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="sync")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    cui = models.CharField(max_length=10, blank=True, default="")  # the company synced to
+    method = models.CharField(max_length=10, choices=Method.choices, blank=True, default="")
+    probability = models.FloatField(null=True, blank=True)
+    candidates = models.JSONField(default=list, blank=True)
+    owed_sources = models.JSONField(default=list, blank=True)  # failed, retried later
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_error = models.TextField(blank=True, default="")
+
+
+class Provenance(models.Model):
+    """Where a synchronised field's value came from, and what it replaced."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="provenance")
+    field = models.CharField(max_length=40)
+    source = models.CharField(max_length=20)
+    as_of = models.CharField(max_length=10, blank=True, default="")
+    written = models.JSONField(null=True)
+    replaced = models.JSONField(null=True)  # the card's value before the add-on's first write
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "field"], name="one_provenance_per_field")
+        ]
+
+
+class CardHistory(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="history")
+    field = models.CharField(max_length=40)
+    old = models.JSONField(null=True)
+    new = models.JSONField(null=True)
+    actor = models.CharField(max_length=20)  # "addon", "user", "restore"
+    at = models.DateTimeField(auto_now_add=True)
+
+
+class FinancialYear(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="financial_years")
+    year = models.PositiveSmallIntegerField()
+    turnover = models.BigIntegerField(null=True)
+    net_profit = models.BigIntegerField(null=True)
+    net_loss = models.BigIntegerField(null=True)
+    employees = models.IntegerField(null=True)
+    share_capital = models.BigIntegerField(null=True)
+    source = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "year"], name="one_per_year")]
+        ordering = ["-year"]
+
+
+class Representative(models.Model):
+    """An administrator as the register lists them: name and role only, never birth data."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="representatives")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=100, blank=True, default="")
+
+
+class UsageEntry(models.Model):
+    """A company fetched for an account in a month (Europe/Bucharest): what the bill counts."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage")
+    month = models.CharField(max_length=7)  # YYYY-MM
+    cui = models.CharField(max_length=10)
+    company = models.ForeignKey(Company, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "month", "cui"], name="once_a_month")
+        ]
+
+
+class Alert(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="alerts")
+    company = models.ForeignKey(Company, null=True, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=30)  # status, vat, efactura, name, address, usage
+    message = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+    read = models.BooleanField(default=False)

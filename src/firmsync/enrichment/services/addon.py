@@ -1,0 +1,129 @@
+"""Switching the add-on on and off, and the user's own decisions about a card.
+
+Only an administrator of an account on the Professional plan may switch it (R1); the
+refusal says which condition failed. Activation makes every card due (the backfill);
+deactivation first shows what it will remove, then removes all provider data, restores the
+users' earlier values and unlocks the fields. Usage stays: it is the bill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from firmsync.crm.models import Account, Address, Company, Membership
+from firmsync.crm.services import canonical_cui, update_company
+from firmsync.enrichment.models import (
+    AddonSettings,
+    FinancialYear,
+    Provenance,
+    Representative,
+    SyncState,
+)
+from firmsync.enrichment.services.apply import remove_provider_data
+
+__all__ = [
+    "NotAllowed",
+    "Removal",
+    "activate",
+    "deactivate",
+    "pick_candidate",
+    "removal_preview",
+]
+
+
+class NotAllowed(PermissionError):
+    """The add-on cannot be switched by this user, or on this account."""
+
+
+def _check(account: Account, user: AbstractBaseUser | None) -> None:
+    if account.plan != Account.Plan.PROFESSIONAL:
+        raise NotAllowed(
+            f"account {account.name!r} is on the {account.plan} plan: the add-on needs the "
+            "Professional plan"
+        )
+    if user is None:  # the operator, from the command line
+        return
+    if not Membership.objects.filter(
+        account=account, user=user, role=Membership.Role.ADMIN
+    ).exists():
+        raise NotAllowed(f"{user} is not an administrator of account {account.name!r}")
+
+
+def activate(account: Account, user: AbstractBaseUser | None) -> AddonSettings:
+    """Switch the add-on on; every card of the account becomes due (the backfill)."""
+    _check(account, user)
+    with transaction.atomic():
+        settings, _ = AddonSettings.objects.get_or_create(account=account)
+        if not settings.active:
+            settings.active = True
+            settings.activated_at = timezone.now()
+            settings.changed_by = user if user is not None and user.pk else None
+            settings.save()
+            SyncState.objects.filter(company__account=account).update(
+                state=SyncState.State.PENDING, next_due_at=timezone.now()
+            )
+    return settings
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What deactivation removes (shown before it does)."""
+
+    cards: int
+    fields: int
+    addresses: int
+    financial_years: int
+    representatives: int
+
+    def lines(self) -> list[str]:
+        return [
+            f"{self.cards:,} cards lose their synchronised data",
+            f"{self.fields:,} synchronised field values (the users' earlier values come back)",
+            f"{self.addresses:,} registered-office addresses",
+            f"{self.financial_years:,} financial years",
+            f"{self.representatives:,} administrators",
+        ]
+
+
+def removal_preview(account: Account) -> Removal:
+    cards = Company.objects.filter(account=account)
+    return Removal(
+        cards=cards.exclude(locked_fields=[]).count(),
+        fields=Provenance.objects.filter(company__account=account).count(),
+        addresses=Address.objects.filter(
+            company__account=account, origin=Address.Origin.PROVIDER
+        ).count(),
+        financial_years=FinancialYear.objects.filter(company__account=account).count(),
+        representatives=Representative.objects.filter(company__account=account).count(),
+    )
+
+
+def deactivate(account: Account, user: AbstractBaseUser | None) -> Removal:
+    """Switch the add-on off and remove everything it provided; what was removed."""
+    _check(account, user)
+    removed = removal_preview(account)
+    with transaction.atomic():
+        AddonSettings.objects.filter(account=account).update(active=False)
+        for card in Company.objects.filter(account=account):
+            remove_provider_data(card)
+        SyncState.objects.filter(company__account=account).delete()
+    return removed
+
+
+def pick_candidate(company: Company, cui: str) -> None:
+    """The user picks one of a card in review's candidates: the card syncs to it."""
+    canonical = canonical_cui(cui)
+    if canonical is None:
+        raise ValueError(f"cui: {cui!r} is not a valid CUI")
+    state = SyncState.objects.filter(company=company).first()
+    offered = {str(c.get("cui")) for c in (state.candidates if state else [])}
+    if canonical not in offered:
+        raise ValueError(f"cui: {canonical} is not one of the card's candidates")
+    update_company(company, {"cui_input": canonical})
+    SyncState.objects.filter(company=company).update(
+        method=SyncState.Method.PICKED, state=SyncState.State.PENDING
+    )

@@ -1,0 +1,185 @@
+"""The sync: resolve → fetch → apply → meter, for one card or a batch of them.
+
+A batch is resolved card by card, fetched in one lookup (so ANAF gets 100 CUIs a request),
+then applied card by card, each in its own transaction. A source that fails leaves the
+card as it was (or, if another source answered, gives it that source's values, marked as
+owing the failed one), costs no quota, and the card is due again soon.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from firmsync.crm.models import Company
+from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
+from firmsync.enrichment.services.apply import apply, remove_provider_data
+from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
+from firmsync.enrichment.services.usage import cap_reached, meter
+from firmsync.sources.lookup import Providers, lookup
+
+__all__ = ["Engine", "Outcome", "due_cards", "next_due", "sync_cards"]
+
+State = SyncState.State
+RETRY_AFTER = datetime.timedelta(minutes=15)  # a card whose source failed is due again
+_PHI = (math.sqrt(5) - 1) / 2
+_EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
+@dataclass
+class Engine:
+    """What a sync needs: the sources, which of them to ask, the name matcher, the clock."""
+
+    providers: Providers
+    source: str = "all"  # as firmsync.sources.lookup.lookup takes it
+    matcher: NameMatcher | None = None
+    now: Callable[[], datetime.datetime] = timezone.now
+
+
+@dataclass
+class Outcome:
+    states: dict[int, str] = field(default_factory=dict)  # card id → state
+    fetched: int = 0  # CUIs asked of the sources
+    metered: int = 0  # companies newly counted this month
+
+    def count(self, state: str) -> int:
+        return sum(1 for s in self.states.values() if s == state)
+
+
+def next_due(card_id: int, refresh_days: int, after: datetime.datetime) -> datetime.datetime:
+    """The card's next refresh: every ``refresh_days``, each card at its own phase of the
+    interval (the golden ratio spreads the phases evenly), so the cards synced together at
+    activation do not come due together; never more than ``refresh_days`` away."""
+    interval = datetime.timedelta(days=refresh_days)
+    phase = interval * ((card_id * _PHI) % 1)
+    cycles = math.floor((after - _EPOCH - phase) / interval) + 1
+    return _EPOCH + phase + cycles * interval
+
+
+def _state(card: Company) -> SyncState:
+    state, _ = SyncState.objects.get_or_create(company=card)
+    return state
+
+
+def _settle(card: Company, resolution: Resolution) -> str:
+    """A card that will not be fetched: record why (and honour an opt-out)."""
+    state = _state(card)
+    if resolution.state == State.STOPPED and (card.locked_fields or state.cui):
+        remove_provider_data(card)
+        state.cui = ""
+    state.state = resolution.state
+    state.method = resolution.method
+    state.probability = resolution.probability
+    state.candidates = resolution.candidates
+    state.next_due_at = None
+    state.save()
+    return resolution.state
+
+
+def _link(card: Company, cui: str) -> None:
+    """A name matched for certain: its CUI goes into the card, which then syncs by CUI."""
+    with transaction.atomic():
+        fresh = Company.objects.select_for_update().get(pk=card.pk)
+        if fresh.cui_input.strip():
+            return  # the user typed one meanwhile: theirs wins
+        CardHistory.objects.create(
+            company=fresh, field="cui_input", old=fresh.cui_input, new=cui, actor="addon"
+        )
+        fresh.cui_input, fresh.cui = cui, cui
+        fresh.save(update_fields=["cui_input", "cui", "updated_at"])
+    card.cui_input, card.cui = cui, cui
+
+
+def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
+    """Sync each card of an active account (others are skipped)."""
+    outcome = Outcome()
+    now = engine.now()
+    wanted: dict[int, tuple[Company, Resolution]] = {}
+    settings = {}
+    batch: dict[int, set[str]] = {}  # account → CUIs let through in this batch
+    for card in cards:
+        addon = settings.get(card.account_id)
+        if addon is None:
+            addon = settings[card.account_id] = AddonSettings.objects.filter(
+                account_id=card.account_id
+            ).first()
+        if addon is None or not addon.active:
+            continue
+        resolution = resolve(card, engine.matcher)
+        if resolution.state != State.PENDING:
+            outcome.states[card.pk] = _settle(card, resolution)
+            continue
+        assert resolution.cui is not None
+        if resolution.method == SyncState.Method.NAME:
+            _link(card, resolution.cui)
+        admitted = batch.setdefault(card.account_id, set())
+        if cap_reached(card.account, resolution.cui, now, admitted):
+            state = _state(card)
+            state.state = State.QUOTA_PAUSED
+            state.save(update_fields=["state"])
+            outcome.states[card.pk] = State.QUOTA_PAUSED
+            continue
+        admitted.add(resolution.cui)
+        wanted[card.pk] = (card, resolution)
+    cuis = list(dict.fromkeys(r.cui for _, r in wanted.values() if r.cui))
+    outcome.fetched = len(cuis)
+    looked = {
+        one.cui: one for one in lookup(cuis, engine.source, engine.providers, today=now.date())
+    }
+    for card, resolution in wanted.values():
+        assert resolution.cui is not None
+        one = looked[resolution.cui]
+        state = _state(card)
+        offered = {str(c.get("cui")) for c in state.candidates}
+        if not (state.method == SyncState.Method.PICKED and resolution.cui in offered):
+            # (a user's pick stays a pick, with the candidates it was picked from)
+            state.method = resolution.method
+            state.probability = resolution.probability
+            state.candidates = resolution.candidates
+        refresh = settings[card.account_id].refresh_days
+        if one.facts is None:
+            if one.error is None:
+                state.state = State.NOT_FOUND
+                state.next_due_at = next_due(card.pk, refresh, now)
+            else:
+                state.state = State.ERROR
+                state.last_error = str(one.error)
+                state.owed_sources = [one.error.source]
+                state.next_due_at = now + RETRY_AFTER
+            state.save()
+            outcome.states[card.pk] = state.state
+            continue
+        if state.cui and state.cui != resolution.cui:
+            remove_provider_data(card)  # relinked: the other company's data goes first
+        apply(card, one.facts)
+        state.cui = resolution.cui
+        state.last_synced_at = now
+        if one.complete:
+            outcome.metered += meter(card, resolution.cui, now)
+            state.state, state.last_error, state.owed_sources = State.SYNCED, "", []
+            state.next_due_at = next_due(card.pk, refresh, now)
+        else:
+            assert one.error is not None
+            state.state, state.last_error = State.ERROR, str(one.error)
+            state.owed_sources = [one.error.source]
+            state.next_due_at = now + RETRY_AFTER
+        state.save()
+        outcome.states[card.pk] = state.state
+    return outcome
+
+
+def due_cards(now: datetime.datetime, *, account_id: int | None = None) -> list[Company]:
+    """Cards of active accounts that should sync now: never synced, or due."""
+    cards = Company.objects.filter(account__addon__active=True).select_related("account")
+    if account_id is not None:
+        cards = cards.filter(account_id=account_id)
+    never = cards.filter(sync__isnull=True)
+    due = cards.filter(sync__next_due_at__lte=now) | cards.filter(
+        sync__state__in=[State.PENDING, State.QUOTA_PAUSED]
+    )
+    return list(never.order_by("pk")) + list(due.distinct().order_by("pk"))

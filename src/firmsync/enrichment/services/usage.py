@@ -1,0 +1,132 @@
+"""Metering and billing: companies fetched per account per month (Europe/Bucharest).
+
+A company counts once a month, the first time it is fetched successfully; later refreshes
+that month are free. 2,000 companies are included for 5.9 EUR net, each further one 0.003
+EUR (operator settings: ``FIRMSYNC_PRICE_BASE``, ``FIRMSYNC_PRICE_INCLUDED``,
+``FIRMSYNC_PRICE_EACH``). An account's cap stops fetching new companies for the month;
+with overage off the cap is the included amount.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+
+from firmsync.crm.models import Account, Company
+from firmsync.enrichment.models import AddonSettings, Alert, UsageEntry
+
+__all__ = ["Prices", "Statement", "cap_reached", "meter", "month_of", "statement"]
+
+BUCHAREST = ZoneInfo("Europe/Bucharest")
+
+
+@dataclass(frozen=True)
+class Prices:
+    base: Decimal = Decimal("5.9")
+    included: int = 2000
+    each: Decimal = Decimal("0.003")
+
+    @classmethod
+    def configured(cls) -> Prices:
+        env = os.environ
+        return cls(
+            Decimal(env.get("FIRMSYNC_PRICE_BASE", "5.9")),
+            int(env.get("FIRMSYNC_PRICE_INCLUDED", "2000")),
+            Decimal(env.get("FIRMSYNC_PRICE_EACH", "0.003")),
+        )
+
+
+def month_of(moment: datetime.datetime) -> str:
+    """The billing month of a moment, in Bucharest time.
+
+    >>> month_of(datetime.datetime(2026, 11, 30, 22, 30, tzinfo=datetime.UTC))
+    '2026-12'
+    """
+    return moment.astimezone(BUCHAREST).strftime("%Y-%m")
+
+
+def _limit(settings: AddonSettings, prices: Prices) -> int | None:
+    limits = [settings.monthly_cap] if settings.monthly_cap is not None else []
+    if not settings.overage:
+        limits.append(prices.included)
+    return min(limits) if limits else None
+
+
+def cap_reached(
+    account: Account, cui: str, moment: datetime.datetime, admitted: set[str] | None = None
+) -> bool:
+    """Whether fetching ``cui`` now would go over the account's cap (a company already
+    counted this month never does). ``admitted``: the CUIs of the same batch let through
+    already, not yet counted."""
+    settings = AddonSettings.objects.get(account=account)
+    limit = _limit(settings, Prices.configured())
+    if limit is None:
+        return False
+    month = month_of(moment)
+    counted = UsageEntry.objects.filter(account=account, month=month)
+    if counted.filter(cui=cui).exists():
+        return False
+    pending = set(admitted or ()) - {cui}
+    if pending:
+        pending -= set(counted.filter(cui__in=pending).values_list("cui", flat=True))
+    return counted.count() + len(pending) >= limit
+
+
+def meter(company: Company, cui: str, moment: datetime.datetime) -> bool:
+    """Count ``cui`` for the card's account this month; whether it was new. Warns at 80%
+    and 100% of the included amount."""
+    month = month_of(moment)
+    try:
+        with transaction.atomic():
+            UsageEntry.objects.create(
+                account_id=company.account_id, month=month, cui=cui, company=company
+            )
+    except IntegrityError:
+        return False  # already counted this month
+    count = UsageEntry.objects.filter(account_id=company.account_id, month=month).count()
+    included = Prices.configured().included
+    for share in (80, 100):
+        if count == included * share // 100:
+            Alert.objects.create(
+                account_id=company.account_id,
+                kind="usage",
+                message=f"{count:,} companies this month: {share}% of the {included:,} included",
+            )
+    return True
+
+
+@dataclass(frozen=True)
+class Statement:
+    account: str
+    month: str
+    companies: int
+    included: int
+    base: Decimal
+    overage_companies: int
+    overage: Decimal
+    total: Decimal
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: str(v) if isinstance(v, Decimal) else v for k, v in self.__dict__.items()}
+
+
+def statement(account: Account, month: str, prices: Prices | None = None) -> Statement:
+    prices = prices or Prices.configured()
+    companies = UsageEntry.objects.filter(account=account, month=month).count()
+    beyond = max(0, companies - prices.included)
+    overage = prices.each * beyond
+    return Statement(
+        account.name,
+        month,
+        companies,
+        prices.included,
+        prices.base,
+        beyond,
+        overage,
+        prices.base + overage,
+    )

@@ -1,0 +1,158 @@
+"""Where the original falls short, and what the engine does instead; ANAF's failures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+
+from firmsync.crm.models import Account, Company
+from firmsync.crm.services import create_company, update_company
+from firmsync.enrichment.models import AddonSettings, Alert, CardHistory, SyncState, UsageEntry
+from firmsync.enrichment.services.addon import activate, pick_candidate
+from firmsync.enrichment.services.sync import Engine, sync_cards
+from firmsync.registry.store import RegisterStore
+from firmsync.sources.anaf.client import AnafClient
+from firmsync.sources.fake.anaf import FakeAnaf, made_up_record
+from firmsync.sources.lookup import Providers
+from firmsync.sources.pacing import LocalPace
+from firmsync.sources.resilience import Backoff
+
+from .conftest import CARDIOFORCE, LEMNLIND, TRADECENTER, Clock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fake() -> FakeAnaf:
+    return FakeAnaf(rate=50.0, filed_years=(2099,))  # no balance sheets: the MF files have them
+
+
+@pytest.fixture
+def live(register: RegisterStore, fake: FakeAnaf, clock: Clock) -> Iterator[Engine]:
+    with (
+        fake.serve() as server,
+        AnafClient(
+            server.url, pace=LocalPace(40.0), timeout=0.5, backoff=Backoff(0.01, 0.02, 2)
+        ) as anaf,
+    ):
+        yield Engine(Providers(register=register, anaf=anaf), "all", None, clock)
+
+
+def state_of(card: Company) -> SyncState:
+    return SyncState.objects.get(company=card)
+
+
+def test_an_uncertain_name_waits_for_the_user_to_pick(
+    account: Account, admin: User, engine: Engine
+) -> None:
+    activate(account, admin)
+    card = create_company(account, name="CARDIO FORCE")  # the register has CARDIOFORCE
+    sync_cards([card], engine)
+    waiting = state_of(card)
+    assert waiting.state == "review"
+    assert [c["cui"] for c in waiting.candidates] == [CARDIOFORCE]
+    card.refresh_from_db()
+    assert card.legal_name == "" and card.cui is None  # nothing written while in review
+    with pytest.raises(ValueError, match="not one of the card's candidates"):
+        pick_candidate(card, LEMNLIND)
+    pick_candidate(card, CARDIOFORCE)
+    sync_cards([card], engine)
+    assert (state_of(card).state, state_of(card).method) == ("synced", "picked")
+    card.refresh_from_db()
+    assert card.reg_number == "J40/630/1992" and card.status == "insolvency"
+
+
+def test_an_outage_leaves_the_card_as_it_was_and_costs_nothing(
+    account: Account, admin: User, live: Engine, fake: FakeAnaf
+) -> None:
+    activate(account, admin)
+    card = create_company(account, name="Trade", cui_input=TRADECENTER, phone="0722")
+    fake.failure_rate, fake.failures = 1.0, ("server_error",)
+    sync_cards([card], live)
+    state = state_of(card)
+    assert state.state == "error" and state.owed_sources == ["anaf"]
+    assert "HTTP 503" in state.last_error
+    assert not UsageEntry.objects.exists()  # no quota for a failed fetch
+    card.refresh_from_db()
+    assert card.phone == "0722"  # never blanked
+    fake.failure_rate = 0.0
+    sync_cards([card], live)
+    assert state_of(card).state == "synced" and UsageEntry.objects.count() == 1
+
+
+def test_anaf_leads_for_status_vat_and_efactura_and_the_register_for_the_rest(
+    account: Account, admin: User, live: Engine, fake: FakeAnaf
+) -> None:
+    activate(account, admin)
+    record = made_up_record(TRADECENTER, "2026-11-28")
+    record["date_generale"]["telefon"] = "0240123456"
+    fake.records[TRADECENTER] = record
+    card = create_company(account, name="Trade", cui_input=TRADECENTER)
+    sync_cards([card], live)
+    card.refresh_from_db()
+    assert card.reg_number == "J2022000001360"  # the register's, not the fake's made-up one
+    assert card.vat_payer is record["inregistrare_scop_Tva"]["scpTVA"]
+    assert card.efactura is record["date_generale"]["statusRO_e_Factura"]
+    assert card.phone == "0240123456"
+    assert card.provenance.get(field="status").source == "anaf"
+    assert card.provenance.get(field="turnover").source == "mf"
+
+
+def test_a_users_phone_is_never_overwritten(
+    account: Account, admin: User, live: Engine, fake: FakeAnaf
+) -> None:
+    activate(account, admin)
+    record = made_up_record(TRADECENTER, "2026-11-28")
+    record["date_generale"]["telefon"] = "0240123456"
+    fake.records[TRADECENTER] = record
+    card = create_company(account, name="Trade", cui_input=TRADECENTER)
+    sync_cards([card], live)
+    update_company(card, {"phone": "0744 own number"})  # tracked: the user may edit it
+    record["date_generale"]["telefon"] = "0240999999"
+    sync_cards([card], live)
+    card.refresh_from_db()
+    assert card.phone == "0744 own number"
+
+
+def test_a_status_change_raises_an_alert(
+    account: Account, admin: User, live: Engine, fake: FakeAnaf
+) -> None:
+    activate(account, admin)
+    record = made_up_record(TRADECENTER, "2026-11-28")
+    fake.records[TRADECENTER] = record
+    card = create_company(account, name="Trade", cui_input=TRADECENTER)
+    sync_cards([card], live)
+    assert not Alert.objects.filter(company=card).exists()  # the first sync is no change
+    record["stare_inactiv"]["statusInactivi"] = True
+    sync_cards([card], live)
+    alert = Alert.objects.get(company=card)
+    assert alert.kind == "status" and "inactive" in alert.message
+
+
+def test_the_cap_pauses_new_companies_until_next_month(
+    account: Account, admin: User, engine: Engine
+) -> None:
+    activate(account, admin)
+    AddonSettings.objects.filter(account=account).update(monthly_cap=1)
+    first = create_company(account, name="Trade", cui_input=TRADECENTER)
+    second = create_company(account, name="Cardio", cui_input=CARDIOFORCE)
+    sync_cards([first, second], engine)
+    assert (state_of(first).state, state_of(second).state) == ("synced", "quota_paused")
+    second.refresh_from_db()
+    assert second.legal_name == "" and UsageEntry.objects.count() == 1
+    sync_cards([first], engine)  # already counted this month: refreshing it is free
+    assert state_of(first).state == "synced"
+
+
+def test_an_edit_saved_during_a_sync_is_kept(account: Account, admin: User, engine: Engine) -> None:
+    activate(account, admin)
+    card = create_company(account, name="Trade", cui_input=TRADECENTER)
+    stale = Company.objects.get(pk=card.pk)  # what the sync read before the user saved
+    update_company(card, {"notes": "call on Monday", "name": "Trade Tulcea"})
+    sync_cards([stale], engine)
+    card.refresh_from_db()
+    assert (card.notes, card.name) == ("call on Monday", "Trade Tulcea")
+    assert card.legal_name == "TRADECENTER SRL"
+    assert not CardHistory.objects.filter(field__in=["notes", "name"]).exists()
