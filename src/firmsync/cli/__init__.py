@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from firmsync.cli.crm import account, addon, company, sync, usage
 from firmsync.cli.demo import demo
 from firmsync.cli.dev import dev
 from firmsync.cli.lookup import lookup
@@ -41,6 +42,8 @@ cli.add_command(demo)
 cli.add_command(match)
 cli.add_command(lookup)
 cli.add_command(dev)
+for command in (account, addon, company, sync, usage):
+    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,21 +11,12 @@ from firmsync import conf
 from firmsync.cli.common import err, open_store
 from firmsync.identity import cui as cui_id
 from firmsync.identity.exceptions import IdentityError
-from firmsync.sources.anaf.client import AnafClient
+from firmsync.sources.configured import anaf_client
 from firmsync.sources.lookup import CHOICES, Providers
 from firmsync.sources.lookup import lookup as look_up
 from firmsync.sources.openapi_ro import OpenApiRoClient
-from firmsync.sources.pacing import shared_pace
 
-__all__ = ["anaf_client", "lookup"]
-
-
-def anaf_client() -> AnafClient:
-    """ANAF's client as configured, paced with every other process of the deployment."""
-    config = conf.load()
-    if config.pace_url.startswith("sqlite"):
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-    return AnafClient(config.anaf_base_url, pace=shared_pace(config.pace_url, config.anaf_rate))
+__all__ = ["lookup"]
 
 
 @click.command()

@@ -131,12 +131,12 @@ def lookup(
     recent = filing_years(today)
     wanted = list(dict.fromkeys(cuis))
     register: dict[str, CompanyFacts | None] = {}
-    if source in ("register", "all"):
-        if providers.register is None:
-            raise ValueError("no register to look in: import one with `firmsync registry import`")
+    if source == "register" and providers.register is None:
+        raise ValueError("no register to look in: import one with `firmsync registry import`")
+    if providers.register is not None and source in ("register", "all"):
         register = {cui: facts_from_register(providers.register, cui) for cui in wanted}
-        if source == "register":
-            return [Looked(cui, register[cui]) for cui in cuis]
+    if source == "register":
+        return [Looked(cui, register[cui]) for cui in cuis]
     anaf_looked: dict[str, Looked] = {}
     if source in ("anaf", "all"):
         if providers.anaf is None:
@@ -158,7 +158,7 @@ def lookup(
         if providers.openapi is not None:
             parts.append(_from_openapi(providers.openapi, cui))
         failed = next((p.error for p in parts if p.error is not None), None)
-        found = [f for f in (register[cui], *(p.facts for p in parts)) if f is not None]
+        found = [f for f in (register.get(cui), *(p.facts for p in parts)) if f is not None]
         # With a failed source, the facts of the others come back beside its error: the
         # caller may use them, marked as such, but they are not the complete picture.
         merged[cui] = Looked(cui, merge(cui, found) if found else None, failed)

@@ -1,0 +1,48 @@
+"""The operator's commands: account, add-on, cards, sync, usage — one story end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from firmsync.cli import cli
+from firmsync.registry.store import RegisterStore
+
+from .conftest import TRADECENTER
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_card_from_creation_to_deactivation(
+    register: RegisterStore, register_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
+    monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("FIRMSYNC_SOURCES", "register")
+    run = CliRunner().invoke
+
+    def ok(*args: str) -> str:
+        result = run(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    ok("account", "create", "Mic", "--admin", "x@mic.ro")
+    refused = run(cli, ["addon", "activate", "Mic"])
+    assert refused.exit_code == 2 and "needs the Professional plan" in refused.stderr
+    ok("account", "create", "Acme", "--plan", "professional", "--admin", "ana@acme.ro")
+    card = ok("company", "add", "Acme", "--name", "Trade", "--cui", f"RO {TRADECENTER}")
+    card_id = card.split()[1].rstrip(":")
+    ok("addon", "activate", "Acme")
+    assert "1 cards: 1 synced" in ok("sync", "run", "--account", "Acme")
+    shown = json.loads(ok("company", "show", card_id, "--json"))
+    assert shown["legal_name"] == "TRADECENTER SRL" and "turnover" in shown["locked_fields"]
+    assert shown["provenance"]["turnover"]["source"] == "mf"
+    assert [f["year"] for f in shown["financial_years"]] == [2025, 2024]
+    bill = json.loads(ok("usage", "Acme", "--json"))
+    assert bill["companies"] == 1 and bill["total"] == "5.900"
+    removed = ok("addon", "deactivate", "Acme", "--yes")
+    assert "2 financial years" in removed and "Usage and statements are kept" in removed
+    assert json.loads(ok("company", "show", card_id, "--json"))["locked_fields"] == []
