@@ -34,7 +34,7 @@ def live(register: RegisterStore, fake: FakeAnaf, clock: Clock) -> Iterator[Engi
     with (
         fake.serve() as server,
         AnafClient(
-            server.url, pace=LocalPace(40.0), timeout=0.5, backoff=Backoff(0.01, 0.02, 2)
+            server.url, pace=LocalPace(25.0), timeout=0.5, backoff=Backoff(0.01, 0.02, 2)
         ) as anaf,
     ):
         yield Engine(Providers(register=register, anaf=anaf), "all", None, clock)

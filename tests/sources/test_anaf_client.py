@@ -14,7 +14,7 @@ from firmsync.sources.pacing import LocalPace
 from firmsync.sources.resilience import Backoff, Breaker
 
 RATE = 40.0  # requests/s the fake allows: the real limit is 1, the tests do not wait that long
-PACE = RATE * 0.8  # the client's: a margin for a busy test machine's scheduling
+PACE = RATE * 0.5  # the client's: a margin for a busy test machine's scheduling
 
 
 def valid_cuis(count: int, start: int = 1_000_000) -> list[str]:

@@ -38,7 +38,7 @@ def runner(
 ) -> Iterator[CliRunner]:
     monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
     monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("FIRMSYNC_ANAF_RATE", str(RATE * 0.8))  # a margin for a busy machine
+    monkeypatch.setenv("FIRMSYNC_ANAF_RATE", str(RATE * 0.5))  # a margin for a busy machine
     monkeypatch.delenv("FIRMSYNC_OPENAPI_KEY", raising=False)
     runner = CliRunner()
     imported = runner.invoke(cli, ["registry", "import", str(write_snapshot(tmp_path / "data"))])
@@ -221,7 +221,7 @@ def test_with_anaf_failing_the_registers_facts_come_back_marked_incomplete(
 
     fake.fail_next("no_cod")
     store = RegisterStore(register_url)
-    with AnafClient(os.environ["FIRMSYNC_ANAF_BASE_URL"], pace=LocalPace(RATE * 0.8)) as anaf:
+    with AnafClient(os.environ["FIRMSYNC_ANAF_BASE_URL"], pace=LocalPace(RATE * 0.5)) as anaf:
         (looked,) = lookup([CUI], "all", Providers(register=store, anaf=anaf))
     store.close()
     assert not looked.complete and looked.error is not None and looked.error.kind == "malformed"

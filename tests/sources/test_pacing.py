@@ -71,7 +71,8 @@ def test_the_local_pace_spaces_calls() -> None:
     for _ in range(5):
         pace.wait()
         sent.append(time.monotonic())
-    assert min(b - a for a, b in itertools.pairwise(sent)) >= 1 / RATE
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert min(gaps) >= 0.5 / RATE and sum(gaps) >= 0.95 * len(gaps) / RATE
 
 
 def test_an_unknown_store_is_refused() -> None:

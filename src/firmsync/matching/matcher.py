@@ -95,7 +95,11 @@ class Matcher:
             results.append(Scored(entry, values, 0.0))
         for result in results:
             result.probability = self.model.probability(result.values)
-        results.sort(key=lambda r: (r.probability, r.entry.operating), reverse=True)
+        # Among equals (namesakes), one trading normally before one in insolvency.
+        results.sort(
+            key=lambda r: (r.probability, r.entry.operating, r.entry.status == "active"),
+            reverse=True,
+        )
         return results
 
     # --- the decision ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlparse
@@ -48,10 +49,9 @@ class LocalPace:
 
     def wait(self) -> None:
         with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
+            slot = max(time.monotonic(), self._next)
             self._next = slot + self.interval
-        time.sleep(max(0.0, slot - now))
+        _sleep_until(slot, time.monotonic)
 
 
 class SqlitePace:
@@ -76,7 +76,7 @@ class SqlitePace:
                 "UPDATE pace_slot SET next = max(next, ?) + ? WHERE name = ? RETURNING next - ?",
                 (now, self.interval, self.name, self.interval),
             ).fetchone()
-        time.sleep(max(0.0, slot - now))
+        _sleep_until(slot, time.time)
 
 
 class PostgresPace:
@@ -98,15 +98,18 @@ class PostgresPace:
 
     def wait(self) -> None:
         with self._lock:
+            asked = time.monotonic()
             row = self._db.execute(
                 "WITH now AS (SELECT extract(epoch FROM clock_timestamp())::float8 AS t) "
                 "UPDATE pace_slot SET next = greatest(next, now.t) + %s FROM now "
                 "WHERE name = %s RETURNING next - %s, now.t",
                 (self.interval, self.name, self.interval),
             ).fetchone()
+            answered = time.monotonic()
         assert row is not None
         slot, now = row
-        time.sleep(max(0.0, slot - now))
+        # The server's "now" was some time during the round trip: its middle, on our clock.
+        _sleep_until((asked + answered) / 2 + (slot - now), time.monotonic)
 
 
 # KEYS[1]: the slot's key; ARGV[1]: the interval in microseconds. Returns the wait in µs.
@@ -131,8 +134,17 @@ class RedisPace:
         self._key = f"firmsync:pace:{name}"
 
     def wait(self) -> None:
+        asked = time.monotonic()
         waited = int(self._take(keys=[self._key], args=[int(self.interval * 1_000_000)]))
-        time.sleep(max(0, waited) / 1_000_000)
+        answered = time.monotonic()
+        _sleep_until((asked + answered) / 2 + waited / 1_000_000, time.monotonic)
+
+
+def _sleep_until(deadline: float, clock: Callable[[], float]) -> None:
+    """Sleep until ``deadline`` on ``clock``, measured after any delay in getting here (a
+    process descheduled between taking its slot and sleeping must not send late into the
+    next one's slot)."""
+    time.sleep(max(0.0, deadline - clock()))
 
 
 def shared_pace(url: str, rate: float, *, name: str = "anaf") -> Pace:
