@@ -16,6 +16,10 @@ settings. Defaults give the embedded single-machine setup: everything under ``./
 | ``FIRMSYNC_ANAF_RATE`` | ``1`` request per second, for the whole deployment |
 | ``FIRMSYNC_OPENAPI_KEY`` | unset: openapi.ro is not used |
 | ``FIRMSYNC_OPENAPI_BASE_URL`` | ``https://api.openapi.ro`` |
+| ``FIRMSYNC_SOURCES`` | ``register,anaf`` (also ``openapi``; the offline demo: ``register``) |
+| ``FIRMSYNC_PRICE_BASE`` | ``5.9`` EUR net a month |
+| ``FIRMSYNC_PRICE_INCLUDED`` | ``2000`` companies a month |
+| ``FIRMSYNC_PRICE_EACH`` | ``0.003`` EUR per company beyond |
 
 The ANAF pace is kept where every process sees it: in Redis when the queue is Redis, else
 in the CRM's database (:mod:`firmsync.sources.pacing`).
@@ -44,6 +48,10 @@ class Config:
     anaf_rate: float
     openapi_key: str | None
     openapi_base_url: str
+    sources: tuple[str, ...]
+    price_base: str  # decimal strings: money is never a float
+    price_included: int
+    price_each: str
 
     @property
     def pace_url(self) -> str:
@@ -69,4 +77,10 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         anaf_rate=float(env.get("FIRMSYNC_ANAF_RATE", "1")),
         openapi_key=env.get("FIRMSYNC_OPENAPI_KEY") or None,
         openapi_base_url=env.get("FIRMSYNC_OPENAPI_BASE_URL", "https://api.openapi.ro"),
+        sources=tuple(
+            s.strip() for s in env.get("FIRMSYNC_SOURCES", "register,anaf").split(",") if s.strip()
+        ),
+        price_base=env.get("FIRMSYNC_PRICE_BASE", "5.9"),
+        price_included=int(env.get("FIRMSYNC_PRICE_INCLUDED", "2000")),
+        price_each=env.get("FIRMSYNC_PRICE_EACH", "0.003"),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from firmsync import conf
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.anaf.client import AnafClient
@@ -26,8 +24,8 @@ def anaf_client() -> AnafClient:
 
 def configured_sources() -> list[str]:
     """``FIRMSYNC_SOURCES`` (default ``register,anaf``; the offline demo uses ``register``)."""
-    named = [s.strip() for s in os.environ.get("FIRMSYNC_SOURCES", "register,anaf").split(",")]
-    unknown = set(named) - set(SOURCES) - {""}
+    named = conf.load().sources
+    unknown = set(named) - set(SOURCES)
     if unknown:
         raise ValueError(f"FIRMSYNC_SOURCES: unknown source {', '.join(sorted(unknown))}")
     return [s for s in SOURCES if s in named]

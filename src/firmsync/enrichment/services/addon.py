@@ -8,6 +8,7 @@ users' earlier values and unlocks the fields. Usage stays: it is the bill.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -53,8 +54,20 @@ def _check(account: Account, user: AbstractBaseUser | None) -> None:
         raise NotAllowed(f"{user} is not an administrator of account {account.name!r}")
 
 
-def activate(account: Account, user: AbstractBaseUser | None) -> AddonSettings:
-    """Switch the add-on on; every card of the account becomes due (the backfill)."""
+def _queue_backfill(account_id: int) -> None:
+    from firmsync.enrichment.tasks import backfill
+
+    backfill(account_id)
+
+
+def activate(
+    account: Account,
+    user: AbstractBaseUser | None,
+    *,
+    start_backfill: Callable[[int], None] = _queue_backfill,
+) -> AddonSettings:
+    """Switch the add-on on: every card of the account becomes due, and the backfill job
+    is queued (it syncs them 100 at a time)."""
     _check(account, user)
     with transaction.atomic():
         settings, _ = AddonSettings.objects.get_or_create(account=account)
@@ -66,6 +79,7 @@ def activate(account: Account, user: AbstractBaseUser | None) -> AddonSettings:
             SyncState.objects.filter(company__account=account).update(
                 state=SyncState.State.PENDING, next_due_at=timezone.now()
             )
+            transaction.on_commit(lambda: start_backfill(account.pk))
     return settings
 
 

@@ -10,13 +10,13 @@ with overage off the cap is the included amount.
 from __future__ import annotations
 
 import datetime
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 
+from firmsync import conf
 from firmsync.crm.models import Account, Company
 from firmsync.enrichment.models import AddonSettings, Alert, UsageEntry
 
@@ -33,12 +33,8 @@ class Prices:
 
     @classmethod
     def configured(cls) -> Prices:
-        env = os.environ
-        return cls(
-            Decimal(env.get("FIRMSYNC_PRICE_BASE", "5.9")),
-            int(env.get("FIRMSYNC_PRICE_INCLUDED", "2000")),
-            Decimal(env.get("FIRMSYNC_PRICE_EACH", "0.003")),
-        )
+        config = conf.load()
+        return cls(Decimal(config.price_base), config.price_included, Decimal(config.price_each))
 
 
 def month_of(moment: datetime.datetime) -> str:

@@ -1,0 +1,62 @@
+"""Background jobs (Huey): a card's sync, the backfill after activation, the refresh of due
+cards. Each only calls the services; the rules are there.
+
+At most one sync of a card waits in the queue: a marker in the queue's storage is set when
+it is queued and cleared when it starts, so the edits of a busy user do not pile up jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+
+from firmsync.crm.models import Company
+from firmsync.enrichment.engine import configured_engine
+from firmsync.enrichment.services.sync import due_cards, sync_cards
+
+__all__ = ["BATCH", "backfill", "refresh_due", "request_sync", "sync_card"]
+
+BATCH = 100  # cards fetched together: one ANAF request
+log = logging.getLogger(__name__)
+
+
+def _marker(card_id: int) -> str:
+    return f"firmsync:sync-queued:{card_id}"
+
+
+def request_sync(card_id: int) -> bool:
+    """Queue a sync of the card unless one is waiting already; whether one was queued."""
+    if not HUEY.put_if_empty(_marker(card_id), "1"):
+        return False
+    sync_card(card_id)
+    return True
+
+
+@db_task(retries=3, retry_delay=60)
+def sync_card(card_id: int) -> None:
+    HUEY.delete(_marker(card_id))
+    cards = list(Company.objects.select_related("account").filter(pk=card_id))
+    sync_cards(cards, configured_engine())
+
+
+def _in_batches(cards: list[Company]) -> None:
+    engine = configured_engine()
+    for start in range(0, len(cards), BATCH):
+        outcome = sync_cards(cards[start : start + BATCH], engine)
+        log.info("synced %d of %d cards", min(start + BATCH, len(cards)), len(cards))
+        del outcome
+
+
+@db_task()
+def backfill(account_id: int) -> None:
+    """Every card of a newly activated account, 100 at a time."""
+    _in_batches(due_cards(timezone.now(), account_id=account_id))
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def refresh_due() -> None:
+    """Cards whose refresh is due (each at its own phase of the interval), and retries."""
+    _in_batches(due_cards(timezone.now()))

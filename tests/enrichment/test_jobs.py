@@ -1,0 +1,57 @@
+"""The jobs: a new card syncs by itself, activation backfills, one queued sync per card."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from huey.contrib.djhuey import HUEY
+
+from firmsync.crm.models import Account
+from firmsync.enrichment.models import SyncState
+from firmsync.enrichment.services.addon import activate
+from firmsync.enrichment.services.cards import create_card, update_card
+from firmsync.enrichment.tasks import request_sync
+from firmsync.registry.store import RegisterStore
+
+from .conftest import LEMNLIND, TRADECENTER
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def configured(
+    register: RegisterStore, register_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
+    monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("FIRMSYNC_SOURCES", "register")
+    HUEY.immediate = True  # the jobs run at once, in this process, on an in-memory queue
+    yield
+    HUEY.immediate = False
+
+
+def test_activation_backfills_and_new_cards_sync_by_themselves(
+    configured: None, account: Account, admin: User
+) -> None:
+    old = create_card(account, name="Trade", cui_input=TRADECENTER)
+    assert not SyncState.objects.filter(company=old).exists()  # not active: no job
+    activate(account, admin)
+    assert SyncState.objects.get(company=old).state == "synced"  # the backfill ran
+    new = create_card(account, name="Lemn", cui_input=LEMNLIND)
+    assert SyncState.objects.get(company=new).state == "synced"
+    update_card(new, {"cui_input": "x"})  # a relevant change: synced again, now stopped
+    assert SyncState.objects.get(company=new).state == "stopped"
+
+
+def test_one_queued_sync_per_card(account: Account) -> None:
+    HUEY.flush()  # what other tests queued
+    card = create_card(account, name="Trade", request=lambda _: False)
+    try:
+        assert request_sync(card.pk) is True
+        assert request_sync(card.pk) is False  # one is waiting already
+        assert HUEY.pending_count() == 1
+    finally:
+        HUEY.flush()
