@@ -20,8 +20,10 @@ __all__ = [
     "EDITABLE",
     "LockedField",
     "add_address",
+    "address_key",
     "canonical_cui",
     "create_company",
+    "update_address",
     "update_company",
 ]
 
@@ -141,3 +143,27 @@ def add_address(
     if existing is not None:
         return existing
     return Address.objects.create(company=company, kind=kind, origin=origin, key=key, **parts)
+
+
+def update_address(address: Address, **parts: str) -> Address:
+    """A user edits one of their addresses; the provider's are read-only. If the edit makes
+    it equal to another address of the card, the two become one (the other is kept)."""
+    if address.origin != Address.Origin.USER:
+        raise LockedField("address")
+    unknown = set(parts) - set(ADDRESS_PARTS)
+    if unknown:
+        raise ValueError(f"unknown address parts: {', '.join(sorted(unknown))}")
+    merged = {p: getattr(address, p) for p in ADDRESS_PARTS} | parts
+    key = address_key(merged)
+    if not key:
+        raise ValueError("address: every part is empty")
+    with transaction.atomic():
+        twin = Address.objects.filter(company_id=address.company_id, key=key).exclude(pk=address.pk)
+        if (kept := twin.first()) is not None:
+            address.delete()
+            return kept
+        for part, value in parts.items():
+            setattr(address, part, value)
+        address.key = key
+        address.save()
+    return address

@@ -10,6 +10,8 @@ differently, has the same key.
 '20 22 700398 DOAMNA ELENA IASI'
 >>> key(street='ELENA DOAMNA', number='nr. 20-22', locality='Iași', details='700398') == one
 True
+>>> key(street='B-dul Unirii 7') == key(street='Bulevardul Unirii', number='7')
+True
 """
 
 from __future__ import annotations
@@ -21,8 +23,12 @@ from firmsync.identity.text import fold
 __all__ = ["key"]
 
 _NOISE = frozenset(
-    "STR STRADA NR NUMAR NUMARUL BL BLOC SC SCARA ET ETAJ AP APARTAMENT MUN MUNICIPIUL JUD "
-    "JUDET JUDETUL ORAS ORASUL COM COMUNA SAT SATUL CP COD POSTAL ROMANIA RO".split()
+    # what a part is
+    "NR NUMAR NUMARUL BL BLOC SC SCARA ET ETAJ AP APARTAMENT MUN MUNICIPIUL JUD JUDET "
+    "JUDETUL ORAS ORASUL COM COMUNA SAT SATUL CP COD POSTAL ROMANIA RO "
+    # the kind of street, abbreviated every way (B-DUL splits into B and DUL)
+    "STR STRADA BD BLD BLVD BULEVARD BULEVARDUL B DUL SOS SOSEAUA CALEA AL ALEEA PTA PIATA "
+    "SPL SPLAIUL INTR INTRAREA".split()
 )
 _WORD = re.compile(r"[A-Z0-9]+")
 
