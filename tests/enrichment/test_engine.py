@@ -98,6 +98,7 @@ def test_anaf_leads_for_status_vat_and_efactura_and_the_register_for_the_rest(
     assert card.phone == "0240123456"
     assert card.provenance.get(field="status").source == "anaf"
     assert card.provenance.get(field="turnover").source == "mf"
+    assert fake.stats()["requests"] == 1  # the register has the newest year: no balance sheet
 
 
 def test_a_users_phone_is_never_overwritten(

@@ -123,12 +123,17 @@ def lookup(
     providers: Providers,
     *,
     today: datetime.date | None = None,
+    fill_years: int = YEARS,
 ) -> list[Looked]:
-    """What ``source`` (one of :data:`CHOICES`) says of each canonical CUI, in order."""
+    """What ``source`` (one of :data:`CHOICES`) says of each canonical CUI, in order.
+
+    ``fill_years``: of the last filing years, how many the balance-sheet API is asked for
+    when the register lacks them (the sync engine asks for the newest only: a refresh needs
+    the latest figures, and every year costs a request per company)."""
     if source not in CHOICES:
         raise ValueError(f"source must be one of {', '.join(CHOICES)}, not {source!r}")
     today = today or datetime.date.today()
-    recent = filing_years(today)
+    recent = filing_years(today)[:fill_years]
     wanted = list(dict.fromkeys(cuis))
     register: dict[str, CompanyFacts | None] = {}
     if source == "register" and providers.register is None:

@@ -27,6 +27,7 @@ __all__ = ["Engine", "Outcome", "due_cards", "next_due", "sync_cards"]
 
 State = SyncState.State
 RETRY_AFTER = datetime.timedelta(minutes=15)  # a card whose source failed is due again
+FILL_YEARS = 1  # balance sheets asked of ANAF: the newest filing year, if the register lacks it
 _PHI = (math.sqrt(5) - 1) / 2
 _EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
@@ -129,7 +130,10 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
     cuis = list(dict.fromkeys(r.cui for _, r in wanted.values() if r.cui))
     outcome.fetched = len(cuis)
     looked = {
-        one.cui: one for one in lookup(cuis, engine.source, engine.providers, today=now.date())
+        one.cui: one
+        for one in lookup(
+            cuis, engine.source, engine.providers, today=now.date(), fill_years=FILL_YEARS
+        )
     }
     for card, resolution in wanted.values():
         assert resolution.cui is not None
