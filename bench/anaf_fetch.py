@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -32,6 +29,7 @@ from pathlib import Path
 
 from firmsync.identity import cui as cui_code
 from firmsync.sources.anaf.client import AnafClient
+from firmsync.sources.fake.server import fake_anaf_process
 from firmsync.sources.pacing import SqlitePace
 
 TIMEOUT, HANG = 5.0, 6.0
@@ -42,31 +40,9 @@ def cuis(count: int) -> list[str]:
     return [body + cui_code.check_digit(body) for body in bodies]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fake(rate: float, failures: float) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    firmsync = str(Path(sys.executable).with_name("firmsync"))
-    command = [firmsync, "dev", "fake-anaf", "--port", str(port), "--rate", str(rate)]
-    command += ["--scenario", "flaky", "--failure-rate", str(failures), "--hang", str(HANG)]
-    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/__stats", timeout=1).read()
-            return process, url
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the fake ANAF did not start")
-
-
 def run(count: int, rate: float, failures: float, pace_file: Path) -> dict:
-    process, url = fake(rate, failures)
-    try:
+    options = ["--rate", str(rate), "--scenario", "flaky", "--failure-rate", str(failures)]
+    with fake_anaf_process(*options, "--hang", str(HANG)) as url:
         wanted = cuis(count)
         pace = SqlitePace(pace_file, rate, name=f"bench-{failures}")
         calls = requests = 0
@@ -83,9 +59,6 @@ def run(count: int, rate: float, failures: float, pace_file: Path) -> dict:
                     time.sleep(max(0.0, client.breaker.open_until - time.monotonic()))
         wall = time.perf_counter() - started
         stats = json.loads(urllib.request.urlopen(f"{url}/__stats").read())
-    finally:
-        process.terminate()
-        process.wait()
     return {
         "wall": wall,
         "fetched": len(fetched),

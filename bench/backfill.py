@@ -17,19 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> None:
@@ -95,28 +86,14 @@ def main() -> None:
         " (SQLite)"
     )
 
-    port = free_port()
-    firmsync = str(Path(sys.executable).with_name("firmsync"))
-    fake = subprocess.Popen(
-        [firmsync, "dev", "fake-anaf", "--port", str(port)],
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "FIRMSYNC_DATA_DIR": str(folder / "fake")},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/__stats", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    from firmsync.sources.fake.server import fake_anaf_process
+
+    env = {**os.environ, "FIRMSYNC_DATA_DIR": str(folder / "fake")}
+    with fake_anaf_process(env=env) as url:
         os.environ.update(FIRMSYNC_SOURCES="register,anaf", FIRMSYNC_ANAF_BASE_URL=url)
         cards = account_with("Register and ANAF", cuis[args.cards : need])
         seconds = backfill(cards)
         stats = urllib.request.urlopen(f"{url}/__stats").read().decode()
-    finally:
-        fake.terminate()
-        fake.wait()
     print(f"register + fake ANAF: {len(cards):,} cards in {seconds:.1f} s; fake ANAF saw {stats}")
 
 

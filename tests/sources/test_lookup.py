@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -178,41 +179,23 @@ def test_merge_fills_financial_years_from_each_other() -> None:
 
 
 def test_the_fake_anaf_command_serves_and_counts(tmp_path: Path) -> None:
-    import socket
-    import subprocess
-    import sys
-    import time
     import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    firmsync = str(Path(sys.executable).with_name("firmsync"))
-    command = [firmsync, "dev", "fake-anaf", "--port", str(port), "--scenario", "firewall"]
-    server = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/__stats", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    from firmsync.sources.fake.server import fake_anaf_process
+
+    env = {**os.environ, "FIRMSYNC_DATA_DIR": str(tmp_path)}
+    with fake_anaf_process("--scenario", "firewall", env=env) as url:
         body = b'[{"cui": 14399840, "data": "2026-11-28"}]'
         request = urllib.request.Request(f"{url}/api/PlatitorTvaRest/v9/tva", data=body)
         page = urllib.request.urlopen(request, timeout=5).read()
         assert b"Request Rejected" in page  # the firewall scenario, with status 200
         stats = json.loads(urllib.request.urlopen(f"{url}/__stats", timeout=5).read())
         assert stats["requests"] == 1 and stats["injected"] == {"firewall": 1}
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def test_with_anaf_failing_the_registers_facts_come_back_marked_incomplete(
     runner: CliRunner, fake: FakeAnaf, register_url: str
 ) -> None:
-    import os
 
     from firmsync.registry.store import RegisterStore
     from firmsync.sources.anaf.client import AnafClient

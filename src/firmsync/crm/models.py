@@ -36,31 +36,6 @@ class Membership(models.Model):
         ]
 
 
-# The card's fields the add-on may write; the CRM only knows that some may be locked.
-SYNCED_FIELDS = (
-    "legal_name",
-    "reg_number",
-    "euid",
-    "legal_form",
-    "status",
-    "vat_payer",
-    "vat_on_cash",
-    "split_vat",
-    "efactura",
-    "founded_on",
-    "caen_code",
-    "caen_revision",
-    "caen_title",
-    "employees",
-    "turnover",
-    "net_profit",
-    "share_capital",
-    "financial_year",
-    "phone",
-    "website",
-)
-
-
 class Company(models.Model):
     """A company card."""
 

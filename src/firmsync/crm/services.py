@@ -27,20 +27,7 @@ __all__ = [
     "update_company",
 ]
 
-ADDRESS_PARTS = (
-    "country",
-    "county",
-    "locality",
-    "sector",
-    "street",
-    "number",
-    "block",
-    "staircase",
-    "floor",
-    "apartment",
-    "postal_code",
-    "details",
-)
+ADDRESS_PARTS = address_id.PARTS
 # What a user may set on a card (the synchronised fields too, while they are not locked).
 EDITABLE = (
     "name",

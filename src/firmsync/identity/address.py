@@ -20,7 +20,23 @@ import re
 
 from firmsync.identity.text import fold
 
-__all__ = ["key"]
+__all__ = ["PARTS", "key"]
+
+# The parts of an address, as the register, CompanyFacts and the CRM name them.
+PARTS = (
+    "country",
+    "county",
+    "locality",
+    "sector",
+    "street",
+    "number",
+    "block",
+    "staircase",
+    "floor",
+    "apartment",
+    "postal_code",
+    "details",
+)
 
 _NOISE = frozenset(
     # what a part is

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from firmsync.identity import address as address_id
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.facts import (
     Address,
@@ -18,20 +19,7 @@ from firmsync.sources.facts import (
 
 __all__ = ["facts_from_register"]
 
-_ADDRESS = (
-    "country",
-    "county",
-    "locality",
-    "sector",
-    "street",
-    "number",
-    "block",
-    "staircase",
-    "floor",
-    "apartment",
-    "postal_code",
-    "details",
-)
+_ADDRESS = address_id.PARTS
 _STATUS_ORDER = {
     "active": 0,
     "suspended": 1,

@@ -9,15 +9,29 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["Answer", "Request", "Serving", "hang", "reset", "serve"]
+__all__ = [
+    "Answer",
+    "Request",
+    "Serving",
+    "fake_anaf_process",
+    "free_port",
+    "hang",
+    "reset",
+    "serve",
+]
 
 
 @dataclass(frozen=True)
@@ -131,3 +145,33 @@ class Serving:
 
 def serve(handle: Handler, host: str = "127.0.0.1", port: int = 0) -> Serving:
     return Serving(handle, host, port)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def fake_anaf_process(*options: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``firmsync dev fake-anaf OPTIONS`` in a process of its own while the block runs
+    (benchmarks, command tests); its URL once it answers."""
+    port = free_port()
+    firmsync = str(Path(sys.executable).with_name("firmsync"))
+    command = [firmsync, "dev", "fake-anaf", "--port", str(port), *options]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{url}/__stats", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError(f"the fake ANAF did not start: {' '.join(command)}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait()
