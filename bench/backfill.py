@@ -1,6 +1,6 @@
 """Benchmark: the backfill after activation, on SQLite.
 
-    python bench/backfill.py [--cards 10000] [--anaf-cards 2000] [--companies 15000]
+    python bench/backfill.py [--cards 10000] [--anaf-cards 2000] [--companies 50000]
 
 Generates a sample register (once, in a temporary data folder) and imports it, then:
 
@@ -27,7 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cards", type=int, default=10_000)
     parser.add_argument("--anaf-cards", type=int, default=2_000)
-    parser.add_argument("--companies", type=int, default=15_000)
+    parser.add_argument("--companies", type=int, default=50_000)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="firmsync-backfill-"))
     os.environ["FIRMSYNC_DATA_DIR"] = str(folder)

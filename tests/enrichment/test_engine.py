@@ -157,3 +157,21 @@ def test_an_edit_saved_during_a_sync_is_kept(account: Account, admin: User, engi
     assert (card.notes, card.name) == ("call on Monday", "Trade Tulcea")
     assert card.legal_name == "TRADECENTER SRL"
     assert not CardHistory.objects.filter(field__in=["notes", "name"]).exists()
+
+
+def test_usage_warnings_at_80_and_100_percent_of_the_included_amount(
+    account: Account, admin: User, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIRMSYNC_PRICE_INCLUDED", "4")
+    activate(account, admin)
+    cuis = [TRADECENTER, CARDIOFORCE, LEMNLIND, "2816464"]
+    cards = [create_company(account, name=f"C{i}", cui_input=cui) for i, cui in enumerate(cuis)]
+    sync_cards(cards[:2], engine)
+    assert not Alert.objects.filter(kind="usage").exists()
+    sync_cards(cards[2:3], engine)
+    assert list(Alert.objects.filter(kind="usage").values_list("message", flat=True)) == [
+        "3 companies this month: 80% of the 4 included"
+    ]
+    sync_cards(cards, engine)  # the first three again (free), and the fourth
+    assert Alert.objects.filter(kind="usage").count() == 2
+    assert UsageEntry.objects.count() == 4
