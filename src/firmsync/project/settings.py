@@ -59,6 +59,17 @@ DATABASES = {
     "default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60),
     "registry": dj_database_url.parse(CONFIG.register_url),
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL: readers do not wait for the writer, and a commit is not an fsync of the whole
+    # journal (synchronous=NORMAL is durable in WAL mode but for the last commits on power
+    # loss). IMMEDIATE: a transaction takes the write lock when it starts, which is what
+    # SQLite offers for select_for_update's row lock — a card's sync and a user's edit are
+    # serialised instead of failing with "database is locked" half-way.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
 DATABASE_ROUTERS = ["firmsync.project.routers.RegisterRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -192,6 +192,7 @@ def _representatives(card: Company, facts: CompanyFacts) -> None:
 
 def _financial_years(card: Company, facts: CompanyFacts) -> None:
     have = {f.year: f for f in FinancialYear.objects.filter(company=card)}
+    created: list[FinancialYear] = []
     for figures in facts.financials:
         stamp = facts.sources.get(f"financials/{figures.year}") or facts.sources.get("financials")
         values = {
@@ -204,9 +205,10 @@ def _financial_years(card: Company, facts: CompanyFacts) -> None:
         }
         row = have.get(figures.year)
         if row is None:
-            FinancialYear.objects.create(company=card, year=figures.year, **values)
+            created.append(FinancialYear(company=card, year=figures.year, **values))
         elif any(getattr(row, k) != v for k, v in values.items()):
             FinancialYear.objects.filter(pk=row.pk).update(**values)
+    FinancialYear.objects.bulk_create(created)
 
 
 def remove_provider_data(company: Company) -> int:

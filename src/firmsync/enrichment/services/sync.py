@@ -21,7 +21,7 @@ from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
 from firmsync.enrichment.services.apply import apply, remove_provider_data
 from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
 from firmsync.enrichment.services.usage import cap_reached, meter
-from firmsync.sources.lookup import Providers, lookup
+from firmsync.sources.lookup import Looked, Providers, lookup
 
 __all__ = ["Engine", "Outcome", "due_cards", "next_due", "sync_cards"]
 
@@ -119,7 +119,7 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
         if resolution.method == SyncState.Method.NAME:
             _link(card, resolution.cui)
         admitted = batch.setdefault(card.account_id, set())
-        if cap_reached(card.account, resolution.cui, now, admitted):
+        if cap_reached(addon, resolution.cui, now, admitted):
             state = _state(card)
             state.state = State.QUOTA_PAUSED
             state.save(update_fields=["state"])
@@ -135,46 +135,64 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
             cuis, engine.source, engine.providers, today=now.date(), fill_years=FILL_YEARS
         )
     }
+    states = {
+        state.company_id: state
+        for state in SyncState.objects.filter(company_id__in=[pk for pk in wanted])
+    }
     for card, resolution in wanted.values():
         assert resolution.cui is not None
-        one = looked[resolution.cui]
-        state = _state(card)
-        offered = {str(c.get("cui")) for c in state.candidates}
-        if not (state.method == SyncState.Method.PICKED and resolution.cui in offered):
-            # (a user's pick stays a pick, with the candidates it was picked from)
-            state.method = resolution.method
-            state.probability = resolution.probability
-            state.candidates = resolution.candidates
-        refresh = settings[card.account_id].refresh_days
-        if one.facts is None:
-            if one.error is None:
-                state.state = State.NOT_FOUND
-                state.next_due_at = next_due(card.pk, refresh, now)
-            else:
-                state.state = State.ERROR
-                state.last_error = str(one.error)
-                state.owed_sources = [one.error.source]
-                state.next_due_at = now + RETRY_AFTER
-            state.save()
-            outcome.states[card.pk] = state.state
-            continue
-        if state.cui and state.cui != resolution.cui:
-            remove_provider_data(card)  # relinked: the other company's data goes first
-        apply(card, one.facts)
-        state.cui = resolution.cui
-        state.last_synced_at = now
-        if one.complete:
-            outcome.metered += meter(card, resolution.cui, now)
-            state.state, state.last_error, state.owed_sources = State.SYNCED, "", []
+        state = states.get(card.pk) or SyncState(company=card)
+        with transaction.atomic():  # the card's whole sync, or none of it
+            _record(card, resolution, looked[resolution.cui], state, settings, now, outcome)
+    return outcome
+
+
+def _record(
+    card: Company,
+    resolution: Resolution,
+    one: Looked,
+    state: SyncState,
+    settings: dict[int, AddonSettings],
+    now: datetime.datetime,
+    outcome: Outcome,
+) -> None:
+    """Apply what the sources said of one card, meter it, and record its state."""
+    assert resolution.cui is not None
+    offered = {str(c.get("cui")) for c in state.candidates}
+    if not (state.method == SyncState.Method.PICKED and resolution.cui in offered):
+        # (a user's pick stays a pick, with the candidates it was picked from)
+        state.method = resolution.method
+        state.probability = resolution.probability
+        state.candidates = resolution.candidates
+    refresh = settings[card.account_id].refresh_days
+    if one.facts is None:
+        if one.error is None:
+            state.state = State.NOT_FOUND
             state.next_due_at = next_due(card.pk, refresh, now)
         else:
-            assert one.error is not None
-            state.state, state.last_error = State.ERROR, str(one.error)
+            state.state = State.ERROR
+            state.last_error = str(one.error)
             state.owed_sources = [one.error.source]
             state.next_due_at = now + RETRY_AFTER
         state.save()
         outcome.states[card.pk] = state.state
-    return outcome
+        return
+    if state.cui and state.cui != resolution.cui:
+        remove_provider_data(card)  # relinked: the other company's data goes first
+    apply(card, one.facts)
+    state.cui = resolution.cui
+    state.last_synced_at = now
+    if one.complete:
+        outcome.metered += meter(card, resolution.cui, now)
+        state.state, state.last_error, state.owed_sources = State.SYNCED, "", []
+        state.next_due_at = next_due(card.pk, refresh, now)
+    else:
+        assert one.error is not None
+        state.state, state.last_error = State.ERROR, str(one.error)
+        state.owed_sources = [one.error.source]
+        state.next_due_at = now + RETRY_AFTER
+    state.save()
+    outcome.states[card.pk] = state.state
 
 
 def due_cards(now: datetime.datetime, *, account_id: int | None = None) -> list[Company]:

@@ -54,17 +54,16 @@ def _limit(settings: AddonSettings, prices: Prices) -> int | None:
 
 
 def cap_reached(
-    account: Account, cui: str, moment: datetime.datetime, admitted: set[str] | None = None
+    settings: AddonSettings, cui: str, moment: datetime.datetime, admitted: set[str] | None = None
 ) -> bool:
     """Whether fetching ``cui`` now would go over the account's cap (a company already
     counted this month never does). ``admitted``: the CUIs of the same batch let through
     already, not yet counted."""
-    settings = AddonSettings.objects.get(account=account)
     limit = _limit(settings, Prices.configured())
     if limit is None:
         return False
     month = month_of(moment)
-    counted = UsageEntry.objects.filter(account=account, month=month)
+    counted = UsageEntry.objects.filter(account_id=settings.account_id, month=month)
     if counted.filter(cui=cui).exists():
         return False
     pending = set(admitted or ()) - {cui}
