@@ -87,6 +87,10 @@ def test_r4_the_right_cui_relinks_and_the_wrong_data_goes(
     assert not FinancialYear.objects.filter(company=card).exists()  # TRADECENTER's years
     assert not Representative.objects.filter(company=card).exists()
     assert card.turnover is None  # LEMNLIND has no figures: none of TRADECENTER's remain
+    update_company(card, {"cui_input": "1590082"})  # valid, but not in this register
+    sync_cards([card], engine)
+    card.refresh_from_db()
+    assert state_of(card) == "not_found" and card.reg_number == "" and card.locked_fields == []
 
 
 def test_r5_an_invalid_cui_stops_and_gives_the_users_values_back(

@@ -167,6 +167,9 @@ def _record(
     refresh = settings[card.account_id].refresh_days
     if one.facts is None:
         if one.error is None:
+            if state.cui and state.cui != resolution.cui:
+                remove_provider_data(card)  # the company it was synced to is not this one
+                state.cui = ""
             state.state = State.NOT_FOUND
             state.next_due_at = next_due(card.pk, refresh, now)
         else:
