@@ -29,6 +29,9 @@ class AddonSettings(models.Model):
     overage = models.BooleanField(default=True)
     monthly_cap = models.PositiveIntegerField(null=True, blank=True)  # companies per month
     activated_at = models.DateTimeField(null=True, blank=True)
+    # The backfill after activation: cards to sync, and synced so far (its progress).
+    backfill_total = models.PositiveIntegerField(default=0)
+    backfill_done = models.PositiveIntegerField(default=0)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

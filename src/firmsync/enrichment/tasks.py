@@ -8,6 +8,7 @@ it is queued and cleared when it starts, so the edits of a busy user do not pile
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.utils import timezone
 from huey import crontab
@@ -15,6 +16,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from firmsync.crm.models import Company
 from firmsync.enrichment.engine import configured_engine
+from firmsync.enrichment.models import AddonSettings
 from firmsync.enrichment.services.sync import due_cards, sync_cards
 
 __all__ = ["BATCH", "backfill", "refresh_due", "request_sync", "sync_card"]
@@ -42,18 +44,24 @@ def sync_card(card_id: int) -> None:
     sync_cards(cards, configured_engine())
 
 
-def _in_batches(cards: list[Company]) -> None:
+def _in_batches(cards: list[Company], progress: Callable[[int], None] | None = None) -> None:
     engine = configured_engine()
     for start in range(0, len(cards), BATCH):
-        outcome = sync_cards(cards[start : start + BATCH], engine)
-        log.info("synced %d of %d cards", min(start + BATCH, len(cards)), len(cards))
-        del outcome
+        sync_cards(cards[start : start + BATCH], engine)
+        done = min(start + BATCH, len(cards))
+        log.info("synced %d of %d cards", done, len(cards))
+        if progress:
+            progress(done)
 
 
 @db_task()
 def backfill(account_id: int) -> None:
-    """Every card of a newly activated account, 100 at a time."""
-    _in_batches(due_cards(timezone.now(), account_id=account_id))
+    """Every card of a newly activated account, 100 at a time; its progress is kept in the
+    account's add-on settings (``backfill_done`` of ``backfill_total``)."""
+    cards = due_cards(timezone.now(), account_id=account_id)
+    settings = AddonSettings.objects.filter(account_id=account_id)
+    settings.update(backfill_total=len(cards), backfill_done=0)
+    _in_batches(cards, lambda done: settings.update(backfill_done=done))
 
 
 @db_periodic_task(crontab(minute="*/10"))
