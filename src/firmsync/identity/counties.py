@@ -20,7 +20,7 @@ import re
 
 from firmsync.identity.text import fold
 
-__all__ = ["COUNTIES", "by_code", "canonical", "code_of"]
+__all__ = ["COUNTIES", "by_code", "canonical", "canonical_or_given", "code_of"]
 
 # (SIRUTA code, car plate, name) — reference: onrc-open-data.md §11.
 COUNTIES: tuple[tuple[int, str, str], ...] = (
@@ -87,6 +87,16 @@ def canonical(value: str | None) -> str | None:
     if not value:
         return None
     return _BY_KEY.get(_key(value))
+
+
+def canonical_or_given(value: str | None) -> str | None:
+    """The county's canonical name, or the value as given when it is not a county; ``None``
+    for a blank.
+
+    >>> canonical_or_given('JUD. IAŞI'), canonical_or_given('Ile-de-France'), canonical_or_given('')
+    ('Iași', 'Ile-de-France', None)
+    """
+    return (canonical(value) or value) if value else None
 
 
 def by_code(code: int) -> str | None:

@@ -94,8 +94,7 @@ class Query:
         core, form, _ = names.normalise(name)
         if form is None:
             core, form = _misspelt_form(core)
-        county_name = (counties.canonical(county) or county) if county else None
-        return cls(core, form, county_name, _place(locality))
+        return cls(core, form, counties.canonical_or_given(county), _place(locality))
 
 
 def _misspelt_form(core: str) -> tuple[str, str | None]:

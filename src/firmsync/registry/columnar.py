@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from firmsync.identity import cui, text
+from firmsync.identity import counties, cui, text
 from firmsync.registry import onrc
 from firmsync.registry.reader import BLOCK, DelimitedFile, Span, decode_line
 
@@ -113,7 +113,7 @@ class _Converter:
         )
         self.dates = _Lookup(onrc.registration_date)
         self.postal = _Lookup(onrc.postal_code)
-        self.county = _Lookup(onrc.county_name)
+        self.county = _Lookup(counties.canonical_or_given)
         self.at = {name: source.column(name) for name in header}
 
     def _column(self, columns: list[pa.Array], names: str, rows: int) -> pa.Array:

@@ -124,11 +124,6 @@ def registration_date(raw: str) -> str | None:
     return iso_date(raw[:10])
 
 
-def county_name(raw: str) -> str | None:
-    """The county's canonical name, or the value as published when it is not a county."""
-    return (counties.canonical(raw) or raw) if raw else None
-
-
 def parse_registrations(
     source: DelimitedFile, span: Span | None = None
 ) -> Iterator[tuple[object, ...]]:
@@ -201,7 +196,7 @@ def _registration_rows(
             report.warn(line, "invalid postal code", raw)
         county = f[county_i]
         if county not in county_names:
-            county_names[county] = county_name(county)
+            county_names[county] = counties.canonical_or_given(county)
         row = (
             reg,
             canonical,

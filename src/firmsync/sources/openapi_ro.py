@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +37,7 @@ from firmsync.sources.facts import (
     SourceStamp,
     Vat,
 )
+from firmsync.sources.resilience import Backoff
 
 __all__ = ["BASE_URL", "SOURCE", "OpenApiRoClient", "facts_from_company", "financials_from"]
 
@@ -98,9 +98,8 @@ def facts_from_company(company: dict[str, Any], balances: list[dict[str, Any]]) 
     )
     stare = company.get("stare")
     status = "struck_off" if company.get("radiata") is True else status_of(stare, None, None)
-    county = values.text(company.get("judet"))
     address = Address(
-        county=(counties.canonical(county) or county) if county else None,
+        county=counties.canonical_or_given(values.text(company.get("judet"))),
         postal_code=values.postal_code(company.get("cod_postal")),
         details=values.text(company.get("adresa")),
     )
@@ -137,10 +136,10 @@ class OpenApiRoClient:
         *,
         transport: httpx.BaseTransport | None = None,
         timeout: float = TIMEOUT,
-        attempts: int = 4,
+        backoff: Backoff | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.attempts, self.sleep = attempts, sleep
+        self.backoff, self.sleep = backoff or Backoff(attempts=4), sleep
         self.http = httpx.Client(
             base_url=base_url,
             transport=transport,
@@ -162,9 +161,9 @@ class OpenApiRoClient:
             try:
                 return self._once(method, path, **kwargs)
             except Transient:
-                if failure + 1 >= self.attempts:
+                if failure + 1 >= self.backoff.attempts:
                     raise
-                self.sleep(min(8.0, 2**failure) * (0.5 + random.random() / 2))
+                self.sleep(self.backoff.delay(failure))
         raise AssertionError("unreachable")
 
     def _once(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -19,6 +19,7 @@ from typing import Any
 import caen_romania
 
 from firmsync.identity.text import fold, to_comma_below
+from firmsync.registry import onrc
 
 __all__ = ["caen_code", "caen_title", "iso_date", "postal_code", "text"]
 
@@ -91,9 +92,7 @@ def caen_title(code: str, revision: int = 2) -> str | None:
 
 
 def postal_code(value: Any) -> str | None:
-    """Six digits, a lost leading zero restored (Bucharest's codes start with 0)."""
+    """Six digits, a lost leading zero restored (Bucharest's codes start with 0), read as the
+    register's are; ``None`` for no value (and numbers, as ANAF sometimes sends them)."""
     raw = text(value)
-    if raw is None:
-        return None
-    digits = raw.replace(" ", "")
-    return digits.zfill(6) if digits.isdigit() and 4 <= len(digits) <= 6 else None
+    return onrc.postal_code(raw) if raw is not None else None

@@ -68,13 +68,14 @@ class Applied:
 def apply(company: Company, facts: CompanyFacts) -> Applied:
     """Write ``facts`` into ``company`` (see the module's rules); what changed."""
     applied = Applied()
+    values = card_values(facts)
     with transaction.atomic():
         card = Company.objects.select_for_update().get(pk=company.pk)
         first_sync = not card.locked_fields
         provenance = {p.field: p for p in Provenance.objects.filter(company=card)}
         history: list[CardHistory] = []  # written in one statement each (a card has ~20)
         created: list[Provenance] = []
-        for field, value in card_values(facts).items():
+        for field, value in values.items():
             old = getattr(card, field)
             held = provenance.get(field)
             if field in TRACKED and old not in ("", None) and (held is None or old != held.written):
@@ -115,7 +116,7 @@ def apply(company: Company, facts: CompanyFacts) -> Applied:
                 held.save(update_fields=["written", "source", "as_of"])
         CardHistory.objects.bulk_create(history)
         Provenance.objects.bulk_create(created)
-        locked = sorted(set(card.locked_fields) | (set(card_values(facts)) & set(LOCKED)))
+        locked = sorted(set(card.locked_fields) | (values.keys() & set(LOCKED)))
         if locked != sorted(card.locked_fields):
             card.locked_fields = locked
             applied.fields.append("locked_fields")

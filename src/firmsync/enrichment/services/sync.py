@@ -20,7 +20,7 @@ from firmsync.crm.models import Company
 from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
 from firmsync.enrichment.services.apply import apply, remove_provider_data
 from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
-from firmsync.enrichment.services.usage import cap_reached, meter
+from firmsync.enrichment.services.usage import Prices, cap_reached, meter
 from firmsync.sources.lookup import Looked, Providers, lookup
 
 __all__ = ["Engine", "Outcome", "due_cards", "next_due", "sync_cards"]
@@ -101,8 +101,9 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
     outcome = Outcome()
     now = engine.now()
     wanted: dict[int, tuple[Company, Resolution]] = {}
-    settings = {}
+    settings: dict[int, AddonSettings | None] = {}  # account → its add-on settings
     batch: dict[int, set[str]] = {}  # account → CUIs let through in this batch
+    prices = Prices.configured()
     for card in cards:
         addon = settings.get(card.account_id)
         if addon is None:
@@ -119,7 +120,7 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
         if resolution.method == SyncState.Method.NAME:
             _link(card, resolution.cui)
         admitted = batch.setdefault(card.account_id, set())
-        if cap_reached(addon, resolution.cui, now, admitted):
+        if cap_reached(addon, prices, resolution.cui, now, admitted):
             state = _state(card)
             state.state = State.QUOTA_PAUSED
             state.save(update_fields=["state"])
@@ -136,14 +137,22 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
         )
     }
     states = {
-        state.company_id: state
-        for state in SyncState.objects.filter(company_id__in=[pk for pk in wanted])
+        state.company_id: state for state in SyncState.objects.filter(company_id__in=list(wanted))
     }
     for card, resolution in wanted.values():
         assert resolution.cui is not None
         state = states.get(card.pk) or SyncState(company=card)
         with transaction.atomic():  # the card's whole sync, or none of it
-            _record(card, resolution, looked[resolution.cui], state, settings, now, outcome)
+            outcome.metered += _record(
+                card,
+                resolution,
+                looked[resolution.cui],
+                state,
+                settings[card.account_id],
+                prices,
+                now,
+            )
+        outcome.states[card.pk] = state.state
     return outcome
 
 
@@ -152,11 +161,12 @@ def _record(
     resolution: Resolution,
     one: Looked,
     state: SyncState,
-    settings: dict[int, AddonSettings],
+    addon: AddonSettings,
+    prices: Prices,
     now: datetime.datetime,
-    outcome: Outcome,
-) -> None:
-    """Apply what the sources said of one card, meter it, and record its state."""
+) -> bool:
+    """Apply what the sources said of one card, meter it, and record its state; whether the
+    company was newly counted this month."""
     assert resolution.cui is not None
     offered = {str(c.get("cui")) for c in state.candidates}
     if not (state.method == SyncState.Method.PICKED and resolution.cui in offered):
@@ -164,38 +174,27 @@ def _record(
         state.method = resolution.method
         state.probability = resolution.probability
         state.candidates = resolution.candidates
-    refresh = settings[card.account_id].refresh_days
-    if one.facts is None:
-        if one.error is None:
-            if state.cui and state.cui != resolution.cui:
-                remove_provider_data(card)  # the company it was synced to is not this one
-                state.cui = ""
-            state.state = State.NOT_FOUND
-            state.next_due_at = next_due(card.pk, refresh, now)
-        else:
-            state.state = State.ERROR
-            state.last_error = str(one.error)
-            state.owed_sources = [one.error.source]
-            state.next_due_at = now + RETRY_AFTER
-        state.save()
-        outcome.states[card.pk] = state.state
-        return
-    if state.cui and state.cui != resolution.cui:
+    answered = one.facts is not None or one.error is None  # facts, or known to no source
+    if answered and state.cui and state.cui != resolution.cui:
         remove_provider_data(card)  # relinked: the other company's data goes first
-    apply(card, one.facts)
-    state.cui = resolution.cui
-    state.last_synced_at = now
-    if one.complete:
-        outcome.metered += meter(card, resolution.cui, now)
-        state.state, state.last_error, state.owed_sources = State.SYNCED, "", []
-        state.next_due_at = next_due(card.pk, refresh, now)
-    else:
-        assert one.error is not None
+        state.cui = ""
+    if one.facts is not None:
+        apply(card, one.facts)
+        state.cui, state.last_synced_at = resolution.cui, now
+    metered = False
+    if one.error is not None:  # a source failed: due again soon, owing it
         state.state, state.last_error = State.ERROR, str(one.error)
         state.owed_sources = [one.error.source]
         state.next_due_at = now + RETRY_AFTER
+    elif one.facts is None:
+        state.state = State.NOT_FOUND
+        state.next_due_at = next_due(card.pk, addon.refresh_days, now)
+    else:
+        metered = meter(card, prices, resolution.cui, now)
+        state.state, state.last_error, state.owed_sources = State.SYNCED, "", []
+        state.next_due_at = next_due(card.pk, addon.refresh_days, now)
     state.save()
-    outcome.states[card.pk] = state.state
+    return metered
 
 
 def due_cards(now: datetime.datetime, *, account_id: int | None = None) -> list[Company]:

@@ -54,12 +54,16 @@ def _limit(settings: AddonSettings, prices: Prices) -> int | None:
 
 
 def cap_reached(
-    settings: AddonSettings, cui: str, moment: datetime.datetime, admitted: set[str] | None = None
+    settings: AddonSettings,
+    prices: Prices,
+    cui: str,
+    moment: datetime.datetime,
+    admitted: set[str] | None = None,
 ) -> bool:
     """Whether fetching ``cui`` now would go over the account's cap (a company already
     counted this month never does). ``admitted``: the CUIs of the same batch let through
     already, not yet counted."""
-    limit = _limit(settings, Prices.configured())
+    limit = _limit(settings, prices)
     if limit is None:
         return False
     month = month_of(moment)
@@ -72,7 +76,7 @@ def cap_reached(
     return counted.count() + len(pending) >= limit
 
 
-def meter(company: Company, cui: str, moment: datetime.datetime) -> bool:
+def meter(company: Company, prices: Prices, cui: str, moment: datetime.datetime) -> bool:
     """Count ``cui`` for the card's account this month; whether it was new. Warns at 80%
     and 100% of the included amount."""
     month = month_of(moment)
@@ -84,7 +88,7 @@ def meter(company: Company, cui: str, moment: datetime.datetime) -> bool:
     except IntegrityError:
         return False  # already counted this month
     count = UsageEntry.objects.filter(account_id=company.account_id, month=month).count()
-    included = Prices.configured().included
+    included = prices.included
     for share in (80, 100):
         if count == included * share // 100:
             Alert.objects.create(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from firmsync.identity import counties
+from firmsync.identity import counties, names
 from firmsync.identity.text import fold
 from firmsync.sources import values
 from firmsync.sources.anaf.vat_record import Place, read_record
@@ -49,22 +49,9 @@ _STAGES = (
     ("RELUARE", "active"),
     ("REACTIVARE", "active"),
 )
-_FORMS = (  # folded forma_juridica prefix → legal-form code
-    ("SOCIETATE COMERCIALA CU RASPUNDERE LIMITATA", "SRL"),
-    ("SOCIETATE CU RASPUNDERE LIMITATA", "SRL"),
-    ("SOCIETATE COMERCIALA PE ACTIUNI", "SA"),
-    ("SOCIETATE PE ACTIUNI", "SA"),
-    ("SOCIETATE IN NUME COLECTIV", "SNC"),
-    ("SOCIETATE COMERCIALA IN NUME COLECTIV", "SNC"),
-    ("SOCIETATE IN COMANDITA SIMPLA", "SCS"),
-    ("SOCIETATE COMERCIALA IN COMANDITA SIMPLA", "SCS"),
-    ("SOCIETATE IN COMANDITA PE ACTIUNI", "SCA"),
-    ("PERSOANA FIZICA AUTORIZATA", "PFA"),
-    ("INTREPRINDERE INDIVIDUALA", "II"),
-    ("INTREPRINDERE FAMILIALA", "IF"),
-    ("SOCIETATE COOPERATIVA", "SCOOP"),
-    ("REGIE AUTONOMA", "RA"),
-)
+# ANAF spells the company forms "SOCIETATE COMERCIALA …": the word is dropped and the rest
+# read by the names' own table of spelled forms; cooperatives are not in that table.
+_COOPERATIVE = ("SOCIETATE", "COOPERATIVA")
 
 
 def legal_form_code(value: Any) -> str | None:
@@ -76,8 +63,10 @@ def legal_form_code(value: Any) -> str | None:
     spelled = values.text(value)
     if spelled is None:
         return None
-    folded = " ".join(fold(spelled).replace(".", " ").split())
-    return next((code for prefix, code in _FORMS if folded.startswith(prefix)), None)
+    words = tuple(w for w in fold(spelled).replace(".", " ").split() if w != "COMERCIALA")
+    if words[:2] == _COOPERATIVE:
+        return "SCOOP"
+    return next((code for form, code in names.SPELLED_FORMS if words[: len(form)] == form), None)
 
 
 def status_of(registration: Any, struck_off_on: Any, fiscally_inactive: Any) -> str:
@@ -102,10 +91,9 @@ def status_of(registration: Any, struck_off_on: Any, fiscally_inactive: Any) -> 
 
 
 def _address(place: Place) -> Address | None:
-    county = (counties.canonical(place.county) or place.county) if place.county else None
     address = Address(
         country=place.country,
-        county=county,
+        county=counties.canonical_or_given(place.county),
         locality=place.locality,
         street=place.street,
         number=place.number,

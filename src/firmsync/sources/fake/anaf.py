@@ -297,10 +297,14 @@ class FakeAnaf:
             {"found": found, "notFound": not_found}, 200 if found else 404, delivered=delivered
         )
 
+    def _made_up(self, cui: str) -> bool:
+        """Whether a CUI with no given record is a company: valid and not listed absent."""
+        return cui not in self.absent and cui_code.is_valid(cui)
+
     def _record(self, cui: str, day: str) -> dict[str, Any] | None:
         if cui in self.records:
             return self.records[cui]
-        if cui in self.absent or not cui_code.is_valid(cui):
+        if not self._made_up(cui):
             return None
         known = self.known(cui) if self.known else None
         return made_up_record(cui, day, known)
@@ -312,14 +316,10 @@ class FakeAnaf:
             return Answer.of({"cod": 400, "message": "Parametri invalizi"}, 400)
         if (cui, year) in self.sheets:
             sheet = self.sheets[cui, year]
-        elif (
-            cui in self.absent
-            or not cui_code.is_valid(cui)
-            or (self.filed_years and year not in self.filed_years)
-        ):
-            sheet = None
-        else:
+        elif self._made_up(cui) and (not self.filed_years or year in self.filed_years):
             sheet = made_up_balance_sheet(cui, year)
+        else:
+            sheet = None
         if sheet is None:
             with self._lock:
                 self._no_filing += 1
