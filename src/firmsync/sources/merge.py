@@ -16,7 +16,6 @@ registration date, authorised CAEN, representatives). Two refinements:
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from firmsync.sources.facts import CompanyFacts, Financials, SourceStamp
@@ -99,7 +98,14 @@ def merge(cui: str, facts: list[CompanyFacts]) -> CompanyFacts:
         picked = _pick(key, _offers(facts, key))
         if picked is not None:
             values[key], sources[key] = picked
-    register_status = _pick("status", [o for o in _offers(facts, "status") if o[0] == "register"])
+    register_status = next(
+        (
+            (value, stamp)
+            for source, value, stamp in _offers(facts, "status")
+            if source == "register"
+        ),
+        None,
+    )
     if (
         register_status is not None
         and register_status[0] in _PROCEEDINGS
@@ -108,7 +114,4 @@ def merge(cui: str, facts: list[CompanyFacts]) -> CompanyFacts:
         values["status"], sources["status"] = register_status
     values["financials"], financial_stamps = _financials(facts)
     sources.update(financial_stamps)
-    fields = {f.name for f in dataclasses.fields(CompanyFacts)}
-    return CompanyFacts(
-        cui=cui, **{k: v for k, v in values.items() if k in fields}, sources=sources
-    )
+    return CompanyFacts(cui=cui, **values, sources=sources)

@@ -40,6 +40,7 @@ VAT_PATH = "/api/PlatitorTvaRest/v9/tva"
 BALANCE_PATH = "/bilant"
 BATCH = 100  # CUIs per VAT request: ANAF's limit
 TIMEOUT = 30.0
+CIRCUIT_OPEN = "circuit open after repeated firewall pages"
 # ANAF's firewall challenges crawler-like requests; OCA's client sends a browser's agent.
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) firmsync/1.0"
 
@@ -101,7 +102,7 @@ class AnafClient:
     def _send(self, method: str, path: str, **kwargs: Any) -> Any:
         """One paced request; its decoded JSON, or the classified error."""
         if not self.breaker.closed():
-            raise Blocked(SOURCE, "circuit open after repeated firewall pages")
+            raise Blocked(SOURCE, CIRCUIT_OPEN)
         self.pace.wait()
         try:
             response = self.http.request(method, path, **kwargs)
@@ -117,6 +118,13 @@ class AnafClient:
             raise
         self.breaker.passed()
         return data
+
+    def _delay(self, failures: int, error: SourceError) -> float:
+        """How long to wait before asking again: the backoff's, or longer if ANAF said so."""
+        delay = self.backoff.delay(failures, self.rng)
+        if isinstance(error, Transient) and error.retry_after:
+            delay = max(delay, error.retry_after)
+        return delay
 
     # --- the VAT-payer registry ----------------------------------------------------------
     def vat(self, cuis: Iterable[str], *, on: datetime.date | None = None) -> VatResult:
@@ -134,7 +142,7 @@ class AnafClient:
             if (wait := batch.not_before - self.clock()) > 0:
                 self.sleep(wait)
             if not self.breaker.closed():  # blocked: every CUI left waits for a later call
-                error = Blocked(SOURCE, "circuit open after repeated firewall pages")
+                error = Blocked(SOURCE, CIRCUIT_OPEN)
                 for left in (batch, *queue):
                     result.failed.update(dict.fromkeys(left.cuis, error))
                 break
@@ -148,10 +156,7 @@ class AnafClient:
                 if batch.failures >= self.backoff.attempts:
                     result.failed.update(dict.fromkeys(batch.cuis, error))
                     continue
-                delay = self.backoff.delay(batch.failures - 1, self.rng)
-                if isinstance(error, Transient) and error.retry_after:
-                    delay = max(delay, error.retry_after)
-                batch.not_before = self.clock() + delay
+                batch.not_before = self.clock() + self._delay(batch.failures - 1, error)
                 heapq.heappush(queue, batch)
             except SourceError as error:
                 result.failed.update(dict.fromkeys(batch.cuis, error))
@@ -190,10 +195,7 @@ class AnafClient:
             except (Transient, Blocked) as error:
                 if failures + 1 >= self.backoff.attempts or not self.breaker.closed():
                     raise
-                delay = self.backoff.delay(failures, self.rng)
-                if isinstance(error, Transient) and error.retry_after:
-                    delay = max(delay, error.retry_after)
-                self.sleep(delay)
+                self.sleep(self._delay(failures, error))
         raise AssertionError("unreachable")
 
     def balance_sheets(self, cui: str, years: Iterable[int]) -> list[BalanceSheet]:
