@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from firmsync.matching.index import Entry, NameIndex
@@ -93,8 +94,12 @@ class Matcher:
                 places=self.index.places,
             )
             results.append(Scored(entry, values, 0.0))
-        for result in results:
-            result.probability = self.model.probability(result.values)
+        if results:  # all candidates in one product
+            rows = np.array([result.values for result in results], dtype=float)
+            for result, probability in zip(
+                results, self.model.probabilities(rows).tolist(), strict=True
+            ):
+                result.probability = probability
         # Among equals (namesakes), one trading normally before one in insolvency.
         results.sort(
             key=lambda r: (r.probability, r.entry.operating, r.entry.status == "active"),

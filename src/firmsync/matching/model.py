@@ -18,8 +18,8 @@ link threshold chosen on the training pairs, and how it was made.
 
 from __future__ import annotations
 
+import functools
 import json
-import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -43,13 +43,15 @@ class Model:
     about: dict[str, Any] = field(default_factory=dict)
 
     def probability(self, values: list[float]) -> float:
-        pairs = zip(FEATURES, values, strict=True)
-        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in pairs)
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+        return float(self.probabilities(np.array([values], dtype=float))[0])
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        w = np.array([self.weights.get(name, 0.0) for name in FEATURES])
-        return 1.0 / (1.0 + np.exp(-np.clip(rows @ w + self.bias, -40.0, 40.0)))
+        """The probability of each row of feature values (one candidate per row)."""
+        return 1.0 / (1.0 + np.exp(-np.clip(rows @ self._vector + self.bias, -40.0, 40.0)))
+
+    @functools.cached_property
+    def _vector(self) -> np.ndarray:
+        return np.array([self.weights.get(name, 0.0) for name in FEATURES])
 
     def to_json(self) -> str:
         body = {
