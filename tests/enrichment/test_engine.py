@@ -82,15 +82,23 @@ def test_an_outage_leaves_the_card_as_it_was_and_costs_nothing(
     assert state_of(card).state == "synced" and UsageEntry.objects.count() == 1
 
 
-def test_anaf_leads_for_status_vat_and_efactura_and_the_register_for_the_rest(
+def synced_with_phone(
     account: Account, admin: User, live: Engine, fake: FakeAnaf
-) -> None:
+) -> tuple[dict, Company]:
+    """A card synced from the register and an ANAF record that has a phone number."""
     activate(account, admin)
     record = made_up_record(TRADECENTER, "2026-11-28")
     record["date_generale"]["telefon"] = "0240123456"
     fake.records[TRADECENTER] = record
     card = create_company(account, name="Trade", cui_input=TRADECENTER)
     sync_cards([card], live)
+    return record, card
+
+
+def test_anaf_leads_for_status_vat_and_efactura_and_the_register_for_the_rest(
+    account: Account, admin: User, live: Engine, fake: FakeAnaf
+) -> None:
+    record, card = synced_with_phone(account, admin, live, fake)
     card.refresh_from_db()
     assert card.reg_number == "J2022000001360"  # the register's, not the fake's made-up one
     assert card.vat_payer is record["inregistrare_scop_Tva"]["scpTVA"]
@@ -104,12 +112,7 @@ def test_anaf_leads_for_status_vat_and_efactura_and_the_register_for_the_rest(
 def test_a_users_phone_is_never_overwritten(
     account: Account, admin: User, live: Engine, fake: FakeAnaf
 ) -> None:
-    activate(account, admin)
-    record = made_up_record(TRADECENTER, "2026-11-28")
-    record["date_generale"]["telefon"] = "0240123456"
-    fake.records[TRADECENTER] = record
-    card = create_company(account, name="Trade", cui_input=TRADECENTER)
-    sync_cards([card], live)
+    record, card = synced_with_phone(account, admin, live, fake)
     update_company(card, {"phone": "0744 own number"})  # tracked: the user may edit it
     record["date_generale"]["telefon"] = "0240999999"
     sync_cards([card], live)
