@@ -60,12 +60,15 @@ class SqlitePace:
     def __init__(self, path: Path, rate: float, *, name: str = "anaf") -> None:
         self.interval, self.name = _interval(rate), name
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        _when_unlocked(self._set_up)
+        self._lock = threading.Lock()
+
+    def _set_up(self) -> None:  # each statement may run again: all are idempotent
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS pace_slot (name TEXT PRIMARY KEY, next REAL NOT NULL)"
         )
-        self._db.execute("INSERT OR IGNORE INTO pace_slot VALUES (?, 0)", (name,))
-        self._lock = threading.Lock()
+        self._db.execute("INSERT OR IGNORE INTO pace_slot VALUES (?, 0)", (self.name,))
 
     def wait(self) -> None:
         with self._lock:
@@ -77,6 +80,23 @@ class SqlitePace:
                 (now, self.interval, self.name, self.interval),
             ).fetchone()
         _sleep_until(slot, time.time)
+
+
+def _when_unlocked(action: Callable[[], None], within: float = 30.0) -> None:
+    """Run ``action``, again while another process holds the SQLite file's lock.
+
+    SQLite answers "database is locked" at once, without waiting as ``timeout`` asks, when
+    connections switch a new file to WAL together (waiting could deadlock), so processes that
+    start together have to try again themselves.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 class PostgresPace:
