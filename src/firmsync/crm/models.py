@@ -90,7 +90,9 @@ class Address(models.Model):
         PROVIDER = "provider"
         USER = "user"
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="addresses")
+    company = models.ForeignKey(  # indexed by the unique constraints, company first
+        Company, on_delete=models.CASCADE, related_name="addresses", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.USER)
     country = models.CharField(max_length=60, blank=True, default="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 
 from firmsync.crm.models import Account, Company
 
@@ -17,6 +18,7 @@ __all__ = [
     "Representative",
     "SyncState",
     "UsageEntry",
+    "UsageMonth",
 ]
 
 
@@ -77,7 +79,10 @@ class SyncState(models.Model):
 class Provenance(models.Model):
     """Where a synchronised field's value came from, and what it replaced."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="provenance")
+    # (db_index off: the unique constraint's index, company first, serves the joins)
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="provenance", db_index=False
+    )
     field = models.CharField(max_length=40)
     source = models.CharField(max_length=20)
     as_of = models.CharField(max_length=10, blank=True, default="")
@@ -96,11 +101,13 @@ class CardHistory(models.Model):
     old = models.JSONField(null=True)
     new = models.JSONField(null=True)
     actor = models.CharField(max_length=20)  # "addon", "user", "restore"
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(db_default=Now())  # by the database: the sync writes in plain SQL
 
 
 class FinancialYear(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="financial_years")
+    company = models.ForeignKey(  # indexed by the unique constraint, company first
+        Company, on_delete=models.CASCADE, related_name="financial_years", db_index=False
+    )
     year = models.PositiveSmallIntegerField()
     turnover = models.BigIntegerField(null=True)
     net_profit = models.BigIntegerField(null=True)
@@ -125,7 +132,9 @@ class Representative(models.Model):
 class UsageEntry(models.Model):
     """A company fetched for an account in a month (Europe/Bucharest): what the bill counts."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage")
+    account = models.ForeignKey(  # indexed by the unique constraint, account first
+        Account, on_delete=models.CASCADE, related_name="usage", db_index=False
+    )
     month = models.CharField(max_length=7)  # YYYY-MM
     cui = models.CharField(max_length=10)
     company = models.ForeignKey(Company, null=True, on_delete=models.SET_NULL)
@@ -137,10 +146,27 @@ class UsageEntry(models.Model):
         ]
 
 
+class UsageMonth(models.Model):
+    """How many companies an account's month counts: its entries, counted as they are
+    written (in the same transaction), so metering a company never counts the month's
+    thousands of entries again."""
+
+    account = models.ForeignKey(  # indexed by the unique constraint, account first
+        Account, on_delete=models.CASCADE, related_name="usage_months", db_index=False
+    )
+    month = models.CharField(max_length=7)  # YYYY-MM
+    companies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "month"], name="one_count_a_month")
+        ]
+
+
 class Alert(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="alerts")
     company = models.ForeignKey(Company, null=True, on_delete=models.CASCADE)
     kind = models.CharField(max_length=30)  # status, vat, efactura, name, address, usage
     message = models.TextField()
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(db_default=Now())  # by the database: the sync writes in plain SQL
     read = models.BooleanField(default=False)

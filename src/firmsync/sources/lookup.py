@@ -27,7 +27,7 @@ from firmsync.sources.errors import NotFound, SourceError
 from firmsync.sources.facts import Caen, CompanyFacts, SourceStamp
 from firmsync.sources.merge import merge
 from firmsync.sources.openapi_ro import OpenApiRoClient
-from firmsync.sources.register import facts_from_register
+from firmsync.sources.register import facts_from_register_many
 
 __all__ = ["CHOICES", "Looked", "Providers", "filing_years", "lookup"]
 
@@ -139,7 +139,7 @@ def lookup(
     if source == "register" and providers.register is None:
         raise ValueError("no register to look in: import one with `firmsync registry import`")
     if providers.register is not None and source in ("register", "all"):
-        register = {cui: facts_from_register(providers.register, cui) for cui in wanted}
+        register = facts_from_register_many(providers.register, wanted)
     if source == "register":
         return [Looked(cui, register[cui]) for cui in cuis]
     anaf_looked: dict[str, Looked] = {}

@@ -13,9 +13,11 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from firmsync.crm.models import Address, Company
 from firmsync.crm.services import ADDRESS_PARTS, address_key
+from firmsync.enrichment import rows
 from firmsync.enrichment.models import (
     Alert,
     CardHistory,
@@ -23,6 +25,7 @@ from firmsync.enrichment.models import (
     Provenance,
     Representative,
 )
+from firmsync.enrichment.rows import Table
 from firmsync.enrichment.services.policy import FACT_OF, LOCKED, TRACKED, card_values
 from firmsync.sources.facts import CompanyFacts
 
@@ -36,6 +39,18 @@ _ALERTS = {
     "legal_name": "name",
 }
 _DATES = ("founded_on",)
+_FIGURES = ("turnover", "net_profit", "net_loss", "employees", "share_capital", "source")
+# The rows a sync reads and writes, in plain SQL (see firmsync.enrichment.rows for why).
+_CARD = Table(Company, "id", "account", "name", "locked_fields", *FACT_OF)
+_PROVENANCE = Table(Provenance, "id", "field", "source", "as_of", "written")
+_PROVENANCE_NEW = Table(Provenance, "company", "field", "source", "as_of", "written", "replaced")
+_HISTORY = Table(CardHistory, "company", "field", "old", "new", "actor")
+_ALERT = Table(Alert, "account", "company", "kind", "message", "read")
+_ADDRESS = Table(Address, "id", "kind", "origin", "key", *ADDRESS_PARTS)
+_ADDRESS_NEW = Table(Address, "company", "kind", "origin", "key", *ADDRESS_PARTS)
+_REPRESENTATIVE = Table(Representative, "company", "name", "role")
+_FINANCIAL_YEAR = Table(FinancialYear, "id", "year", *_FIGURES)
+_FINANCIAL_YEAR_NEW = Table(FinancialYear, "company", "year", *_FIGURES)
 
 
 def _json(value: Any) -> Any:
@@ -58,80 +73,81 @@ class Applied:
     def __init__(self) -> None:
         self.fields: list[str] = []
         self.address_changed = False
-        self.alerts: list[Alert] = []
+        self.alerts: list[tuple[int, int, str, str]] = []  # account, card, kind, message
 
     @property
     def changed(self) -> bool:
         return bool(self.fields or self.address_changed)
 
 
-def apply(company: Company, facts: CompanyFacts) -> Applied:
+def apply(company: Company, facts: CompanyFacts, now: datetime.datetime | None = None) -> Applied:
     """Write ``facts`` into ``company`` (see the module's rules); what changed."""
     applied = Applied()
     values = card_values(facts)
-    with transaction.atomic():
-        card = Company.objects.select_for_update().get(pk=company.pk)
-        first_sync = not card.locked_fields
-        provenance = {p.field: p for p in Provenance.objects.filter(company=card)}
-        history: list[CardHistory] = []  # written in one statement each (a card has ~20)
-        created: list[Provenance] = []
+    now = now or timezone.now()
+    with (
+        transaction.atomic(savepoint=False),  # the sync's transaction, when in one
+        rows.cursor() as cursor,
+    ):
+        (card,) = _CARD.select(cursor, "id = %s", [company.pk], lock=True)
+        first_sync = not card["locked_fields"]
+        provenance = {
+            p["field"]: p for p in _PROVENANCE.select(cursor, "company_id = %s", [company.pk])
+        }
+        history: list[tuple] = []
+        created: list[tuple] = []
+        moved: list[dict[str, Any]] = []  # provenance rows whose value or source changed
+        changes: dict[str, Any] = {}
         for field, value in values.items():
-            old = getattr(card, field)
+            old = card[field]
             held = provenance.get(field)
-            if field in TRACKED and old not in ("", None) and (held is None or old != held.written):
+            if (
+                field in TRACKED
+                and old not in ("", None)
+                and (held is None or old != held["written"])
+            ):
                 continue  # the user's own value
             stamp = facts.sources.get(FACT_OF[field])
             if old != value:
-                history.append(
-                    CardHistory(
-                        company=card, field=field, old=_json(old), new=_json(value), actor="addon"
-                    )
-                )
+                history.append((company.pk, field, _json(old), _json(value), "addon"))
                 if field in _ALERTS and not first_sync and held is not None:
-                    applied.alerts.append(
-                        Alert(
-                            account_id=card.account_id,
-                            company=card,
-                            kind=_ALERTS[field],
-                            message=f"{card.name}: {field} changed from {old} to {value}",
-                        )
-                    )
-                setattr(card, field, value)
-                applied.fields.append(field)
+                    message = f"{card['name']}: {field} changed from {old} to {value}"
+                    applied.alerts.append((card["account"], company.pk, _ALERTS[field], message))
+                changes[field] = value
             source = stamp.source if stamp else ""
             as_of = (stamp.as_of or "") if stamp else ""
             if held is None:
-                created.append(
-                    Provenance(
-                        company=card,
-                        field=field,
-                        source=source,
-                        as_of=as_of,
-                        written=_json(value),
-                        replaced=_json(old),
-                    )
+                created.append((company.pk, field, source, as_of, _json(value), _json(old)))
+            elif (held["written"], held["source"], held["as_of"]) != (_json(value), source, as_of):
+                moved.append(
+                    {"id": held["id"], "written": _json(value), "source": source, "as_of": as_of}
                 )
-            elif (held.written, held.source, held.as_of) != (_json(value), source, as_of):
-                held.written, held.source, held.as_of = _json(value), source, as_of
-                held.save(update_fields=["written", "source", "as_of"])
-        CardHistory.objects.bulk_create(history)
-        Provenance.objects.bulk_create(created)
-        locked = sorted(set(card.locked_fields) | (values.keys() & set(LOCKED)))
-        if locked != sorted(card.locked_fields):
-            card.locked_fields = locked
-            applied.fields.append("locked_fields")
-        if applied.fields:
-            card.save(update_fields=[*dict.fromkeys(applied.fields), "updated_at"])
-        applied.address_changed = _registered_office(card, facts, applied, first_sync)
-        _representatives(card, facts)
-        _financial_years(card, facts)
-        Alert.objects.bulk_create(applied.alerts)
+        _HISTORY.insert(cursor, history)
+        _PROVENANCE_NEW.insert(cursor, created)
+        _PROVENANCE.update_many(cursor, moved, key="id")
+        locked = sorted(set(card["locked_fields"]) | (values.keys() & set(LOCKED)))
+        if locked != sorted(card["locked_fields"]):
+            changes["locked_fields"] = locked
+        if changes:
+            _CARD.update(cursor, {**changes, "updated_at": now}, "id = %s", [company.pk])
+        applied.fields = list(changes)
+        card.update(changes)
+        applied.address_changed = _registered_office(cursor, card, facts, applied, first_sync)
+        _representatives(cursor, company.pk, facts)
+        _financial_years(cursor, company.pk, facts)
+        _ALERT.insert(cursor, [(*alert, False) for alert in applied.alerts])
     for field in applied.fields:
-        setattr(company, field, getattr(card, field))
+        setattr(company, field, card[field])
     return applied
 
 
-def _registered_office(card: Company, facts: CompanyFacts, applied: Applied, first: bool) -> bool:
+def _registered_office(
+    cursor: rows.Cursor,
+    card: dict[str, Any],
+    facts: CompanyFacts,
+    applied: Applied,
+    first: bool,
+) -> bool:
     """One provider-owned registered office, updated in place; a user's equal address is
     folded into it (and comes back on removal)."""
     if facts.address is None:
@@ -140,60 +156,61 @@ def _registered_office(card: Company, facts: CompanyFacts, applied: Applied, fir
     key = address_key(parts)
     if not key:
         return False
-    office = Address.objects.filter(
-        company=card, origin=Address.Origin.PROVIDER, kind=Address.Kind.REGISTERED_OFFICE
-    ).first()
-    if office is not None and office.key == key:
+    addresses = _ADDRESS.select(cursor, "company_id = %s", [card["id"]])
+    office = next(
+        (
+            a
+            for a in addresses
+            if a["origin"] == Address.Origin.PROVIDER
+            and a["kind"] == Address.Kind.REGISTERED_OFFICE
+        ),
+        None,
+    )
+    if office is not None and office["key"] == key:
         return False
-    for twin in Address.objects.filter(company=card, key=key, origin=Address.Origin.USER):
-        CardHistory.objects.create(
-            company=card,
-            field="address",
-            old={p: getattr(twin, p) for p in ("kind", *ADDRESS_PARTS)},
-            new=None,
-            actor="addon",
-        )
-        twin.delete()
+    twins = [a for a in addresses if a["key"] == key and a["origin"] == Address.Origin.USER]
+    for twin in twins:
+        old = {p: twin[p] for p in ("kind", *ADDRESS_PARTS)}
+        _HISTORY.insert(cursor, [(card["id"], "address", old, None, "addon")])
+        _ADDRESS.delete(cursor, "id = %s", [twin["id"]])
     if office is None:
-        Address.objects.create(
-            company=card,
-            kind=Address.Kind.REGISTERED_OFFICE,
-            origin=Address.Origin.PROVIDER,
-            key=key,
-            **parts,
+        _ADDRESS_NEW.insert(
+            cursor,
+            [
+                (
+                    card["id"],
+                    Address.Kind.REGISTERED_OFFICE,
+                    Address.Origin.PROVIDER,
+                    key,
+                    *parts.values(),
+                )
+            ],
         )
         return True
-    for part, value in parts.items():
-        setattr(office, part, value)
-    office.key = key
-    office.save()
+    _ADDRESS.update(cursor, {**parts, "key": key}, "id = %s", [office["id"]])
     if not first:
-        applied.alerts.append(
-            Alert(
-                account_id=card.account_id,
-                company=card,
-                kind="address",
-                message=f"{card.name}: the registered office moved",
-            )
-        )
+        message = f"{card['name']}: the registered office moved"
+        applied.alerts.append((card["account"], card["id"], "address", message))
     return True
 
 
-def _representatives(card: Company, facts: CompanyFacts) -> None:
+def _representatives(cursor: rows.Cursor, company_id: int, facts: CompanyFacts) -> None:
     wanted = [(r.name, r.role or "") for r in facts.representatives]
     if not wanted:
         return
-    have = list(Representative.objects.filter(company=card).values_list("name", "role"))
+    have = [
+        (r["name"], r["role"])
+        for r in _REPRESENTATIVE.select(cursor, "company_id = %s", [company_id])
+    ]
     if sorted(have) != sorted(wanted):
-        Representative.objects.filter(company=card).delete()
-        Representative.objects.bulk_create(
-            Representative(company=card, name=name, role=role) for name, role in wanted
-        )
+        if have:
+            _REPRESENTATIVE.delete(cursor, "company_id = %s", [company_id])
+        _REPRESENTATIVE.insert(cursor, [(company_id, name, role) for name, role in wanted])
 
 
-def _financial_years(card: Company, facts: CompanyFacts) -> None:
-    have = {f.year: f for f in FinancialYear.objects.filter(company=card)}
-    created: list[FinancialYear] = []
+def _financial_years(cursor: rows.Cursor, company_id: int, facts: CompanyFacts) -> None:
+    have = {f["year"]: f for f in _FINANCIAL_YEAR.select(cursor, "company_id = %s", [company_id])}
+    created: list[tuple] = []
     for figures in facts.financials:
         stamp = facts.sources.get(f"financials/{figures.year}") or facts.sources.get("financials")
         values = {
@@ -206,10 +223,10 @@ def _financial_years(card: Company, facts: CompanyFacts) -> None:
         }
         row = have.get(figures.year)
         if row is None:
-            created.append(FinancialYear(company=card, year=figures.year, **values))
-        elif any(getattr(row, k) != v for k, v in values.items()):
-            FinancialYear.objects.filter(pk=row.pk).update(**values)
-    FinancialYear.objects.bulk_create(created)
+            created.append((company_id, figures.year, *values.values()))
+        elif any(row[k] != v for k, v in values.items()):
+            _FINANCIAL_YEAR.update(cursor, values, "id = %s", [row["id"]])
+    _FINANCIAL_YEAR_NEW.insert(cursor, created)
 
 
 def remove_provider_data(company: Company) -> int:

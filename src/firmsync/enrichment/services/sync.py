@@ -17,7 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from firmsync.crm.models import Company
+from firmsync.enrichment import rows
 from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
+from firmsync.enrichment.rows import Table
 from firmsync.enrichment.services.apply import apply, remove_provider_data
 from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
 from firmsync.enrichment.services.usage import Prices, cap_reached, meter
@@ -30,6 +32,19 @@ RETRY_AFTER = datetime.timedelta(minutes=15)  # a card whose source failed is du
 FILL_YEARS = 1  # balance sheets asked of ANAF: the newest filing year, if the register lacks it
 _PHI = (math.sqrt(5) - 1) / 2
 _EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+_SAVED = (  # what a sync writes of a card's state, in plain SQL (firmsync.enrichment.rows)
+    "company",
+    "state",
+    "cui",
+    "method",
+    "probability",
+    "candidates",
+    "owed_sources",
+    "last_synced_at",
+    "next_due_at",
+    "last_error",
+)
+_STATE = Table(SyncState, *_SAVED)
 
 
 @dataclass
@@ -179,7 +194,7 @@ def _record(
         remove_provider_data(card)  # relinked: the other company's data goes first
         state.cui = ""
     if one.facts is not None:
-        apply(card, one.facts)
+        apply(card, one.facts, now)
         state.cui, state.last_synced_at = resolution.cui, now
     metered = False
     if one.error is not None:  # a source failed: due again soon, owing it
@@ -193,7 +208,9 @@ def _record(
         metered = meter(card, prices, resolution.cui, now)
         state.state, state.last_error, state.owed_sources = State.SYNCED, "", []
         state.next_due_at = next_due(card.pk, addon.refresh_days, now)
-    state.save()
+    with rows.cursor() as cursor:
+        saved = [card.pk, *(getattr(state, name) for name in _SAVED[1:])]
+        _STATE.upsert(cursor, saved, keys=["company"])
     return metered
 
 

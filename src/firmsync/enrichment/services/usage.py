@@ -14,15 +14,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
-
 from firmsync import conf
 from firmsync.crm.models import Account, Company
-from firmsync.enrichment.models import AddonSettings, Alert, UsageEntry
+from firmsync.enrichment import rows
+from firmsync.enrichment.models import AddonSettings, Alert, UsageEntry, UsageMonth
+from firmsync.enrichment.rows import Table
 
-__all__ = ["Prices", "Statement", "cap_reached", "meter", "month_of", "statement"]
+__all__ = ["Prices", "Statement", "cap_reached", "companies", "meter", "month_of", "statement"]
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
+# Metering runs for every card synced: plain SQL (see firmsync.enrichment.rows for why).
+_ENTRY = Table(UsageEntry, "account", "month", "cui", "company", "at")
+_MONTH = Table(UsageMonth, "account", "month", "companies")
+_ONCE = ("account", "month", "cui")  # UsageEntry's unique constraint
 
 
 @dataclass(frozen=True)
@@ -73,21 +77,24 @@ def cap_reached(
     pending = set(admitted or ()) - {cui}
     if pending:
         pending -= set(counted.filter(cui__in=pending).values_list("cui", flat=True))
-    return counted.count() + len(pending) >= limit
+    return companies(settings.account_id, month) + len(pending) >= limit
+
+
+def companies(account_id: int, month: str) -> int:
+    """How many companies the account's ``month`` counts so far."""
+    count = UsageMonth.objects.filter(account_id=account_id, month=month).first()
+    return count.companies if count else 0
 
 
 def meter(company: Company, prices: Prices, cui: str, moment: datetime.datetime) -> bool:
     """Count ``cui`` for the card's account this month; whether it was new. Warns at 80%
     and 100% of the included amount."""
     month = month_of(moment)
-    try:
-        with transaction.atomic():
-            UsageEntry.objects.create(
-                account_id=company.account_id, month=month, cui=cui, company=company
-            )
-    except IntegrityError:
-        return False  # already counted this month
-    count = UsageEntry.objects.filter(account_id=company.account_id, month=month).count()
+    account = company.account_id
+    with rows.cursor() as cursor:
+        if not _ENTRY.insert(cursor, [(account, month, cui, company.pk, moment)], unless=_ONCE):
+            return False  # already counted this month
+        count = _MONTH.increment(cursor, {"account": account, "month": month}, "companies")
     included = prices.included
     for share in (80, 100):
         if count == included * share // 100:
