@@ -10,6 +10,7 @@ with overage off the cap is the included amount.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -41,6 +42,7 @@ class Prices:
         return cls(Decimal(config.price_base), config.price_included, Decimal(config.price_each))
 
 
+@functools.lru_cache(maxsize=64)  # a batch meters its cards at one moment
 def month_of(moment: datetime.datetime) -> str:
     """The billing month of a moment, in Bucharest time.
 
