@@ -17,10 +17,11 @@ from firmsync.enrichment.models import (
     Representative,
     SyncState,
     UsageEntry,
+    UsageMonth,
 )
 from firmsync.enrichment.services.addon import NotAllowed, activate, deactivate, removal_preview
 from firmsync.enrichment.services.sync import Engine, due_cards, sync_cards
-from firmsync.enrichment.services.usage import Prices, statement
+from firmsync.enrichment.services.usage import Prices, close_months, statement
 
 from .conftest import CARDIOFORCE, LEMNLIND, NOW, TRADECENTER, Clock
 
@@ -199,6 +200,29 @@ def test_r11_price_and_metering(
     bill = statement(account, "2026-10", Prices())
     assert (bill.companies, bill.overage_companies) == (2003, 3)
     assert bill.total == Decimal("5.9") + Decimal("0.009")
+
+
+def test_r11_a_closed_month_keeps_its_prices(
+    account: Account, admin: User, engine: Engine, clock: Clock
+) -> None:
+    activate(account, admin)
+    cards = [create_company(account, name=c, cui_input=c) for c in (TRADECENTER, CARDIOFORCE)]
+    sync_cards(cards, engine)  # November, Bucharest time
+    november = Prices(Decimal("5.9"), 1, Decimal("0.003"))
+    assert close_months(clock.now, november) == 0  # November is not over
+    assert not statement(account, "2026-11", november).final
+    clock.now = datetime.datetime(2026, 12, 1, 8, tzinfo=datetime.UTC)
+    assert close_months(clock.now, november) == 1
+    assert close_months(clock.now, november) == 0  # closed once
+    dearer = Prices(Decimal("9.9"), 1, Decimal("0.01"))
+    bill = statement(account, "2026-11", dearer)
+    assert bill.final and (bill.companies, bill.base, bill.overage) == (
+        2,
+        Decimal("5.9"),
+        Decimal("0.003"),
+    )
+    assert UsageMonth.objects.get(account=account, month="2026-11").companies == 2
+    assert statement(account, "2026-12", dearer).base == Decimal("9.9")  # still open
 
 
 def test_r12_deactivation_removes_the_provider_data(

@@ -277,8 +277,10 @@ def usage(name: str, month: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(bill.to_dict()))
         return
+    so_far = "" if bill.final else " so far"
     click.echo(
-        f"{bill.account} {bill.month}: {bill.companies:,} companies ({bill.included:,} included)"
+        f"{bill.account} {bill.month}: {bill.companies:,} companies{so_far}"
+        f" ({bill.included:,} included)"
     )
     click.echo(
         f"  base {bill.base} EUR + {bill.overage_companies:,} × overage = "

@@ -147,19 +147,29 @@ class UsageEntry(models.Model):
 
 
 class UsageMonth(models.Model):
-    """How many companies an account's month counts: its entries, counted as they are
-    written (in the same transaction), so metering a company never counts the month's
-    thousands of entries again."""
+    """An account's month of usage: how many companies it counts — kept as the entries are
+    written, in the same transaction, so metering never counts the month's entries again —
+    and, once the month is over, its statement's prices, frozen: a later change of the
+    operator's prices does not rewrite a past bill."""
 
     account = models.ForeignKey(  # indexed by the unique constraint, account first
         Account, on_delete=models.CASCADE, related_name="usage_months", db_index=False
     )
     month = models.CharField(max_length=7)  # YYYY-MM
     companies = models.PositiveIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    base = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    included = models.PositiveIntegerField(null=True, blank=True)
+    each = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["account", "month"], name="one_count_a_month")
+            models.UniqueConstraint(fields=["account", "month"], name="one_count_a_month"),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True)
+                | models.Q(base__isnull=False, included__isnull=False, each__isnull=False),
+                name="closed_with_prices",
+            ),
         ]
 
 

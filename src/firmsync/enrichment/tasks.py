@@ -18,8 +18,9 @@ from firmsync.crm.models import Company
 from firmsync.enrichment.engine import configured_engine
 from firmsync.enrichment.models import AddonSettings
 from firmsync.enrichment.services.sync import due_cards, sync_cards
+from firmsync.enrichment.services.usage import close_months
 
-__all__ = ["BATCH", "backfill", "refresh_due", "request_sync", "sync_card"]
+__all__ = ["BATCH", "backfill", "close_statements", "refresh_due", "request_sync", "sync_card"]
 
 BATCH = 100  # cards fetched together: one ANAF request
 log = logging.getLogger(__name__)
@@ -68,3 +69,9 @@ def backfill(account_id: int) -> None:
 def refresh_due() -> None:
     """Cards whose refresh is due (each at its own phase of the interval), and retries."""
     _in_batches(due_cards(timezone.now()))
+
+
+@db_periodic_task(crontab(minute="5"))
+def close_statements() -> None:
+    """Every hour: the months that are over get their prices frozen into their statements."""
+    close_months(timezone.now())

@@ -3,8 +3,10 @@
 A company counts once a month, the first time it is fetched successfully; later refreshes
 that month are free. 2,000 companies are included for 5.9 EUR net, each further one 0.003
 EUR (operator settings: ``FIRMSYNC_PRICE_BASE``, ``FIRMSYNC_PRICE_INCLUDED``,
-``FIRMSYNC_PRICE_EACH``). An account's cap stops fetching new companies for the month;
-with overage off the cap is the included amount.
+``FIRMSYNC_PRICE_EACH``). When a month is over its statement's prices are frozen
+(:func:`close_months`), so a later change of prices leaves past bills as they were. An
+account's cap stops fetching new companies for the month; with overage off the cap is the
+included amount.
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ from firmsync.enrichment import rows
 from firmsync.enrichment.models import AddonSettings, Alert, UsageEntry, UsageMonth
 from firmsync.enrichment.rows import Table
 
-__all__ = ["Prices", "Statement", "cap_reached", "companies", "meter", "month_of", "statement"]
+__all__ = [
+    "Prices",
+    "Statement",
+    "cap_reached",
+    "close_months",
+    "companies",
+    "meter",
+    "month_of",
+    "statement",
+]
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 # Metering runs for every card synced: plain SQL (see firmsync.enrichment.rows for why).
@@ -118,12 +129,29 @@ class Statement:
     overage_companies: int
     overage: Decimal
     total: Decimal
+    final: bool  # the month is over and its prices are frozen; else the running figures
 
     def to_dict(self) -> dict[str, object]:
         return {k: str(v) if isinstance(v, Decimal) else v for k, v in self.__dict__.items()}
 
 
+def close_months(now: datetime.datetime, prices: Prices | None = None) -> int:
+    """Freeze the prices of every month that is over (Bucharest time) into its statement;
+    how many months were closed. Runs every hour; a closed month is never closed again."""
+    prices = prices or Prices.configured()
+    return UsageMonth.objects.filter(month__lt=month_of(now), closed_at__isnull=True).update(
+        closed_at=now, base=prices.base, included=prices.included, each=prices.each
+    )
+
+
 def statement(account: Account, month: str, prices: Prices | None = None) -> Statement:
+    """The month's bill: the base fee plus the companies beyond the included amount — at the
+    prices frozen when the month closed, or (still open) at today's ``prices``."""
+    kept = UsageMonth.objects.filter(account=account, month=month, closed_at__isnull=False)
+    closed = kept.first()
+    if closed is not None:
+        assert closed.base is not None and closed.included is not None and closed.each is not None
+        prices = Prices(closed.base, closed.included, closed.each)
     prices = prices or Prices.configured()
     companies = UsageEntry.objects.filter(account=account, month=month).count()
     beyond = max(0, companies - prices.included)
@@ -137,4 +165,5 @@ def statement(account: Account, month: str, prices: Prices | None = None) -> Sta
         beyond,
         overage,
         prices.base + overage,
+        closed is not None,
     )
