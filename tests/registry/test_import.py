@@ -8,7 +8,7 @@ import pytest
 
 from firmsync.registry.importer import import_paths, snapshot_of
 from firmsync.registry.store import RegisterStore
-from firmsync.sources.register import facts_from_register
+from firmsync.sources.register import facts_from_register, facts_from_register_many
 
 from .snapshot import CNP, FIRME_LINES, FIRME_ROWS, STATUS_ROWS, write_snapshot
 
@@ -179,6 +179,18 @@ def test_show_prefers_the_operating_registration(loaded) -> None:
     assert facts.caen_authorised[0].title == "Lucrări de construcții a clădirilor"
     assert facts.sources["financials"].source == "mf"
     assert facts.sources["name"].as_of == "2026-09-02"
+
+
+def test_a_batch_reads_each_company_as_alone(loaded) -> None:
+    """The sync reads the register for 100 CUIs at once: the same facts, company by company,
+    with the unknown ones as None and each company's rows kept apart."""
+    store, _ = loaded
+    known = store.query("SELECT DISTINCT cui FROM registration WHERE cui IS NOT NULL")
+    cuis = [*sorted(cui for (cui,) in known), "19"]
+    batch = facts_from_register_many(store, cuis)
+    assert list(batch) == cuis and batch["19"] is None
+    assert batch == {cui: facts_from_register(store, cui) for cui in cuis}
+    assert sum(f is not None and bool(f.representatives) for f in batch.values()) >= 1
 
 
 def test_reimporting_the_same_snapshot_changes_nothing(loaded, tmp_path: Path) -> None:

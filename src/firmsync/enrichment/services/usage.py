@@ -28,7 +28,6 @@ __all__ = [
     "Statement",
     "cap_reached",
     "close_months",
-    "companies",
     "meter",
     "month_of",
     "statement",
@@ -90,10 +89,10 @@ def cap_reached(
     pending = set(admitted or ()) - {cui}
     if pending:
         pending -= set(counted.filter(cui__in=pending).values_list("cui", flat=True))
-    return companies(settings.account_id, month) + len(pending) >= limit
+    return _counted(settings.account_id, month) + len(pending) >= limit
 
 
-def companies(account_id: int, month: str) -> int:
+def _counted(account_id: int, month: str) -> int:
     """How many companies the account's ``month`` counts so far."""
     count = UsageMonth.objects.filter(account_id=account_id, month=month).first()
     return count.companies if count else 0
