@@ -149,8 +149,9 @@ def test_r8_provider_values_overwrite_and_the_old_ones_are_kept(
     sync_cards([card], engine)
     card.refresh_from_db()
     assert card.legal_name == "TRADECENTER SRL"
-    kept = CardHistory.objects.get(company=card, field="legal_name")
-    assert (kept.old, kept.new, kept.actor) == ("Tradecentr", "TRADECENTER SRL", "addon")
+    kept = CardHistory.objects.get(company=card)  # one entry for the whole sync
+    assert kept.actor == "addon" and kept.changes["legal_name"] == ["Tradecentr", "TRADECENTER SRL"]
+    assert kept.changes["turnover"] == [None, card.turnover]
 
 
 def test_r9_important_fields_are_read_only_name_and_cui_are_not(
@@ -266,6 +267,10 @@ def test_addresses_never_twice(account: Account, admin: User, engine: Engine) ->
     deactivate(account, admin)
     restored = Address.objects.get(company=card)  # the user's own comes back
     assert (restored.origin, restored.details) == ("user", "828889")
+    folded = CardHistory.objects.get(company=card, actor="addon", changes__has_key="address")
+    assert folded.changes["address"][1] == {"restored": True}  # never brought back twice
+    (back,) = CardHistory.objects.get(company=card, actor="restore").changes["address"][1]
+    assert back["details"] == "828889"
 
 
 def test_a_second_sync_changes_nothing(account: Account, admin: User, engine: Engine) -> None:

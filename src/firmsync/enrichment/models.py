@@ -96,12 +96,16 @@ class Provenance(models.Model):
 
 
 class CardHistory(models.Model):
+    """One change of a card: who made it, when, and each field's old and new value —
+    ``{field: [old, new]}``, the shape django-auditlog keeps — so a sync that fills twenty
+    fields is one entry. ``registered_office`` holds the office's parts before and after;
+    ``address``, a user's address folded into the office (``[parts, None]``, and
+    ``[parts, {"restored": true}]`` once it came back)."""
+
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="history")
-    field = models.CharField(max_length=40)
-    old = models.JSONField(null=True)
-    new = models.JSONField(null=True)
     actor = models.CharField(max_length=20)  # "addon", "user", "restore"
     at = models.DateTimeField(db_default=Now())  # by the database: the sync writes in plain SQL
+    changes = models.JSONField(default=dict)
 
 
 class FinancialYear(models.Model):

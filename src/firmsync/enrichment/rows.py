@@ -60,10 +60,27 @@ def _preparer(field: models.Field) -> Preparer | None:
         encoder = field.encoder  # type: ignore[attr-defined]
         return lambda value, db: None if value is None else db.ops.adapt_json_value(value, encoder)
     if kind == "DateTimeField":
-        return lambda value, db: db.ops.adapt_datetimefield_value(value)
+        return _datetime_preparer()
     if kind == "DateField":
         return lambda value, db: db.ops.adapt_datefield_value(value)
     return field.get_db_prep_save
+
+
+def _datetime_preparer() -> Preparer:
+    """A sync writes one moment into several rows of a card (and of the cards after it):
+    adapting it once is enough."""
+    last: tuple[Any, Any, Any] = (None, None, None)  # value, database, adapted
+
+    def prepare(value: Any, db: BaseDatabaseWrapper) -> Any:
+        nonlocal last
+        seen = last  # one read: another thread may replace it meanwhile
+        if seen[0] is value and seen[1] is db:
+            return seen[2]
+        adapted = db.ops.adapt_datetimefield_value(value)
+        last = (value, db, adapted)
+        return adapted
+
+    return prepare
 
 
 @dataclass(frozen=True)

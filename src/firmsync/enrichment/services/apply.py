@@ -44,7 +44,7 @@ _FIGURES = ("turnover", "net_profit", "net_loss", "employees", "share_capital", 
 _CARD = Table(Company, "id", "account", "name", "locked_fields", *FACT_OF)
 _PROVENANCE = Table(Provenance, "id", "field", "source", "as_of", "written")
 _PROVENANCE_NEW = Table(Provenance, "company", "field", "source", "as_of", "written", "replaced")
-_HISTORY = Table(CardHistory, "company", "field", "old", "new", "actor")
+_HISTORY = Table(CardHistory, "company", "actor", "changes")
 _ALERT = Table(Alert, "account", "company", "kind", "message", "read")
 _ADDRESS = Table(Address, "id", "kind", "origin", "key", *ADDRESS_PARTS)
 _ADDRESS_NEW = Table(Address, "company", "kind", "origin", "key", *ADDRESS_PARTS)
@@ -91,40 +91,8 @@ def apply(company: Company, facts: CompanyFacts, now: datetime.datetime | None =
     ):
         (card,) = _CARD.select(cursor, "id = %s", [company.pk], lock=True)
         first_sync = not card["locked_fields"]
-        provenance = {
-            p["field"]: p for p in _PROVENANCE.select(cursor, "company_id = %s", [company.pk])
-        }
-        history: list[tuple] = []
-        created: list[tuple] = []
-        moved: list[dict[str, Any]] = []  # provenance rows whose value or source changed
-        changes: dict[str, Any] = {}
-        for field, value in values.items():
-            old = card[field]
-            held = provenance.get(field)
-            if (
-                field in TRACKED
-                and old not in ("", None)
-                and (held is None or old != held["written"])
-            ):
-                continue  # the user's own value
-            stamp = facts.sources.get(FACT_OF[field])
-            if old != value:
-                history.append((company.pk, field, _json(old), _json(value), "addon"))
-                if field in _ALERTS and not first_sync and held is not None:
-                    message = f"{card['name']}: {field} changed from {old} to {value}"
-                    applied.alerts.append((card["account"], company.pk, _ALERTS[field], message))
-                changes[field] = value
-            source = stamp.source if stamp else ""
-            as_of = (stamp.as_of or "") if stamp else ""
-            if held is None:
-                created.append((company.pk, field, source, as_of, _json(value), _json(old)))
-            elif (held["written"], held["source"], held["as_of"]) != (_json(value), source, as_of):
-                moved.append(
-                    {"id": held["id"], "written": _json(value), "source": source, "as_of": as_of}
-                )
-        _HISTORY.insert(cursor, history)
-        _PROVENANCE_NEW.insert(cursor, created)
-        _PROVENANCE.update_many(cursor, moved, key="id")
+        log: dict[str, list[Any]] = {}  # the card's history entry: field → [old, new]
+        changes = _fields(cursor, card, values, facts, applied, log)
         locked = sorted(set(card["locked_fields"]) | (values.keys() & set(LOCKED)))
         if locked != sorted(card["locked_fields"]):
             changes["locked_fields"] = locked
@@ -132,13 +100,57 @@ def apply(company: Company, facts: CompanyFacts, now: datetime.datetime | None =
             _CARD.update(cursor, {**changes, "updated_at": now}, "id = %s", [company.pk])
         applied.fields = list(changes)
         card.update(changes)
-        applied.address_changed = _registered_office(cursor, card, facts, applied, first_sync)
+        applied.address_changed = _registered_office(cursor, card, facts, applied, log, first_sync)
         _representatives(cursor, company.pk, facts)
         _financial_years(cursor, company.pk, facts)
         _ALERT.insert(cursor, [(*alert, False) for alert in applied.alerts])
+        if log:
+            _HISTORY.insert(cursor, [(company.pk, "addon", log)])
     for field in applied.fields:
         setattr(company, field, card[field])
     return applied
+
+
+def _fields(
+    cursor: rows.Cursor,
+    card: dict[str, Any],
+    values: dict[str, Any],
+    facts: CompanyFacts,
+    applied: Applied,
+    log: dict[str, list[Any]],
+) -> dict[str, Any]:
+    """The card fields to change (the user's own tracked values kept), each value's
+    provenance written, alerts and history noted; the changes."""
+    provenance = {
+        p["field"]: p for p in _PROVENANCE.select(cursor, "company_id = %s", [card["id"]])
+    }
+    first_sync = not card["locked_fields"]
+    created: list[tuple] = []
+    moved: list[dict[str, Any]] = []  # provenance rows whose value or source changed
+    changes: dict[str, Any] = {}
+    for field, value in values.items():
+        old = card[field]
+        held = provenance.get(field)
+        if field in TRACKED and old not in ("", None) and (held is None or old != held["written"]):
+            continue  # the user's own value
+        if old != value:
+            log[field] = [_json(old), _json(value)]
+            if field in _ALERTS and not first_sync and held is not None:
+                message = f"{card['name']}: {field} changed from {old} to {value}"
+                applied.alerts.append((card["account"], card["id"], _ALERTS[field], message))
+            changes[field] = value
+        stamp = facts.sources.get(FACT_OF[field])
+        source = stamp.source if stamp else ""
+        as_of = (stamp.as_of or "") if stamp else ""
+        if held is None:
+            created.append((card["id"], field, source, as_of, _json(value), _json(old)))
+        elif (held["written"], held["source"], held["as_of"]) != (_json(value), source, as_of):
+            moved.append(
+                {"id": held["id"], "written": _json(value), "source": source, "as_of": as_of}
+            )
+    _PROVENANCE_NEW.insert(cursor, created)
+    _PROVENANCE.update_many(cursor, moved, key="id")
+    return changes
 
 
 def _registered_office(
@@ -146,6 +158,7 @@ def _registered_office(
     card: dict[str, Any],
     facts: CompanyFacts,
     applied: Applied,
+    log: dict[str, list[Any]],
     first: bool,
 ) -> bool:
     """One provider-owned registered office, updated in place; a user's equal address is
@@ -168,11 +181,16 @@ def _registered_office(
     )
     if office is not None and office["key"] == key:
         return False
-    twins = [a for a in addresses if a["key"] == key and a["origin"] == Address.Origin.USER]
-    for twin in twins:
-        old = {p: twin[p] for p in ("kind", *ADDRESS_PARTS)}
-        _HISTORY.insert(cursor, [(card["id"], "address", old, None, "addon")])
+    twin = next(
+        (a for a in addresses if a["key"] == key and a["origin"] == Address.Origin.USER), None
+    )
+    if twin is not None:  # (one at most: a card's addresses have distinct keys)
+        log["address"] = [{p: twin[p] for p in ("kind", *ADDRESS_PARTS)}, None]
         _ADDRESS.delete(cursor, "id = %s", [twin["id"]])
+    log["registered_office"] = [
+        {p: office[p] for p in ADDRESS_PARTS} if office else None,
+        parts,
+    ]
     if office is None:
         _ADDRESS_NEW.insert(
             cursor,
@@ -236,7 +254,7 @@ def remove_provider_data(company: Company) -> int:
     """
     with transaction.atomic():
         card = Company.objects.select_for_update().get(pk=company.pk)
-        restored = []
+        restored: dict[str, list[Any]] = {}  # the history entry: field → [old, new]
         for held in Provenance.objects.filter(company=card):
             field = held.field
             if _json(getattr(card, field)) != held.written:
@@ -244,29 +262,29 @@ def remove_provider_data(company: Company) -> int:
             before = _from_json(field, held.replaced)
             value = before if before is not None else _blank(field)
             if getattr(card, field) != value:
-                CardHistory.objects.create(
-                    company=card,
-                    field=field,
-                    old=held.written,
-                    new=_json(value),
-                    actor="restore",
-                )
+                restored[field] = [held.written, _json(value)]
                 setattr(card, field, value)
-                restored.append(field)
         Provenance.objects.filter(company=card).delete()
         Address.objects.filter(company=card, origin=Address.Origin.PROVIDER).delete()
-        for entry in CardHistory.objects.filter(company=card, field="address", new__isnull=True):
-            old = dict(entry.old or {})
-            kind = old.pop("kind", Address.Kind.OTHER)
-            key = address_key(old)
+        for entry in CardHistory.objects.filter(company=card, changes__has_key="address"):
+            parts, restored_already = entry.changes["address"]
+            if restored_already is not None:
+                continue
+            parts = dict(parts)
+            kind = parts.pop("kind", Address.Kind.OTHER)
+            key = address_key(parts)
             if key and not Address.objects.filter(company=card, key=key).exists():
-                Address.objects.create(company=card, kind=kind, key=key, **old)
-            entry.new = {"restored": True}
-            entry.save(update_fields=["new"])
+                Address.objects.create(company=card, kind=kind, key=key, **parts)
+                restored.setdefault("address", [None, []])[1].append(parts)
+            entry.changes["address"] = [entry.changes["address"][0], {"restored": True}]
+            entry.save(update_fields=["changes"])
         FinancialYear.objects.filter(company=card).delete()
         Representative.objects.filter(company=card).delete()
+        if restored:
+            CardHistory.objects.create(company=card, actor="restore", changes=restored)
         card.locked_fields = []
-        card.save(update_fields=[*restored, "locked_fields", "updated_at"])
-    for field in (*restored, "locked_fields"):
+        fields = [f for f in restored if f != "address"]
+        card.save(update_fields=[*fields, "locked_fields", "updated_at"])
+    for field in (*fields, "locked_fields"):
         setattr(company, field, getattr(card, field))
-    return len(restored)
+    return len(fields)

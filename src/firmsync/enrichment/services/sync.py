@@ -104,7 +104,7 @@ def _link(card: Company, cui: str) -> None:
         if fresh.cui_input.strip():
             return  # the user typed one meanwhile: theirs wins
         CardHistory.objects.create(
-            company=fresh, field="cui_input", old=fresh.cui_input, new=cui, actor="addon"
+            company=fresh, actor="addon", changes={"cui_input": [fresh.cui_input, cui]}
         )
         fresh.cui_input, fresh.cui = cui, cui
         fresh.save(update_fields=["cui_input", "cui", "updated_at"])
@@ -156,7 +156,7 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
     }
     for card, resolution in wanted.values():
         assert resolution.cui is not None
-        state = states.get(card.pk) or SyncState(company=card)
+        state = states.get(card.pk) or SyncState(company_id=card.pk)
         with transaction.atomic():  # the card's whole sync, or none of it
             outcome.metered += _record(
                 card,
