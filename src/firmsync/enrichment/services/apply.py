@@ -92,7 +92,7 @@ def apply(company: Company, facts: CompanyFacts, now: datetime.datetime | None =
         (card,) = _CARD.select(cursor, "id = %s", [company.pk], lock=True)
         first_sync = not card["locked_fields"]
         log: dict[str, list[Any]] = {}  # the card's history entry: field → [old, new]
-        changes = _fields(cursor, card, values, facts, applied, log)
+        changes = _fields(cursor, card, values, facts, applied, log, first_sync)
         locked = sorted(set(card["locked_fields"]) | (values.keys() & set(LOCKED)))
         if locked != sorted(card["locked_fields"]):
             changes["locked_fields"] = locked
@@ -118,13 +118,13 @@ def _fields(
     facts: CompanyFacts,
     applied: Applied,
     log: dict[str, list[Any]],
+    first_sync: bool,
 ) -> dict[str, Any]:
     """The card fields to change (the user's own tracked values kept), each value's
     provenance written, alerts and history noted; the changes."""
     provenance = {
         p["field"]: p for p in _PROVENANCE.select(cursor, "company_id = %s", [card["id"]])
     }
-    first_sync = not card["locked_fields"]
     created: list[tuple] = []
     moved: list[dict[str, Any]] = []  # provenance rows whose value or source changed
     changes: dict[str, Any] = {}
