@@ -1,13 +1,18 @@
 """Benchmark: the backfill after activation, on SQLite.
 
     python bench/backfill.py [--cards 10000] [--anaf-cards 2000] [--companies 50000]
+                             [--workers 2]
 
 Generates a sample register (once, in a temporary data folder) and imports it, then:
 
 1. ``--cards`` cards of one account, each with the CUI of a registered company, synced
-   from the register alone (``FIRMSYNC_SOURCES=register``) in batches of 100: cards/s;
-2. ``--anaf-cards`` cards of another account synced from the register and the fake ANAF
-   (its own process, 100 CUIs per request, 1 request/s), the register holding their
+   from the register alone (``FIRMSYNC_SOURCES=register``) in batches of 100 in this one
+   process: cards/s;
+2. the same cards in another account, through the product's path: activation queues the
+   backfill job, ``firmsync worker --workers N`` (its own processes) syncs its batches side
+   by side: cards/s from the job's start to the last card;
+3. ``--anaf-cards`` cards of a third account the same way, from the register and the fake
+   ANAF (its own process, 100 CUIs per request, 1 request/s), the register holding their
    financials: wall time and ANAF requests.
 
 Prints figures; asserts nothing.
@@ -17,6 +22,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -28,6 +36,7 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=10_000)
     parser.add_argument("--anaf-cards", type=int, default=2_000)
     parser.add_argument("--companies", type=int, default=50_000)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="firmsync-backfill-"))
     os.environ["FIRMSYNC_DATA_DIR"] = str(folder)
@@ -61,40 +70,72 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from firmsync.crm.models import Account, Company
     from firmsync.enrichment.engine import configured_engine
+    from firmsync.enrichment.models import AddonSettings
     from firmsync.enrichment.services.addon import activate
     from firmsync.enrichment.services.sync import sync_cards
 
-    def account_with(name: str, chosen: list[str]) -> list[Company]:
+    def account_with(name: str, chosen: list[str], *, queue: bool) -> list[Company]:
+        """An account with a card a CUI; activated, the backfill queued (``queue``) or not."""
         account = Account.objects.create(name=name, plan=Account.Plan.PROFESSIONAL)
         Company.objects.bulk_create(
             Company(account=account, name=f"Client {cui}", cui_input=cui, cui=cui) for cui in chosen
         )
-        activate(account, None, start_backfill=lambda _: None)
+        activate(account, None, **({} if queue else {"start_backfill": lambda _: None}))
         return list(Company.objects.filter(account=account).select_related("account"))
 
-    def backfill(cards: list[Company]) -> float:
+    def in_this_process(cards: list[Company]) -> float:
         engine = configured_engine()
         started = time.perf_counter()
         for start in range(0, len(cards), 100):
             sync_cards(cards[start : start + 100], engine)
         return time.perf_counter() - started
 
-    cards = account_with("Register only", cuis[: args.cards])
-    seconds = backfill(cards)
+    def through_the_worker(name: str, chosen: list[str], env: dict[str, str]) -> float:
+        """Seconds from the backfill job's start to its last card, ``firmsync worker``
+        running meanwhile (ready first: it has backfilled an opted-out card)."""
+        firmsync = str(Path(sys.executable).with_name("firmsync"))
+        command = [firmsync, "worker", "--workers", str(args.workers)]
+        worker = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(account_with(f"{name} (warm-up)", ["x"], queue=True)[0].account_id, 1)
+            account_id = account_with(name, chosen, queue=True)[0].account_id
+            return wait_for(account_id, len(chosen))
+        finally:
+            worker.send_signal(signal.SIGINT)
+            worker.wait(timeout=60)
+
+    def wait_for(account_id: int, total: int) -> float:
+        progress = AddonSettings.objects.filter(account_id=account_id)
+        while progress.get().backfill_total != total:  # the job has not started yet
+            time.sleep(0.01)
+        started = time.perf_counter()
+        while progress.get().backfill_done < total:
+            time.sleep(0.01)
+        return time.perf_counter() - started
+
+    chosen = cuis[: args.cards]
+    seconds = in_this_process(account_with("One process", chosen, queue=False))
     print(
-        f"register: {len(cards):,} cards in {seconds:.1f} s = {len(cards) / seconds:,.0f} cards/s"
-        " (SQLite)"
+        f"register, one process: {len(chosen):,} cards in {seconds:.1f} s = "
+        f"{len(chosen) / seconds:,.0f} cards/s (SQLite)"
+    )
+    seconds = through_the_worker("Worker", chosen, dict(os.environ))
+    print(
+        f"register, the backfill job through `firmsync worker --workers {args.workers}`: "
+        f"{len(chosen):,} cards in {seconds:.1f} s = {len(chosen) / seconds:,.0f} cards/s (SQLite)"
     )
 
     from firmsync.sources.fake.server import fake_anaf_process
 
-    env = {**os.environ, "FIRMSYNC_DATA_DIR": str(folder / "fake")}
-    with fake_anaf_process(env=env) as url:
-        os.environ.update(FIRMSYNC_SOURCES="register,anaf", FIRMSYNC_ANAF_BASE_URL=url)
-        cards = account_with("Register and ANAF", cuis[args.cards : need])
-        seconds = backfill(cards)
+    with fake_anaf_process(env={**os.environ, "FIRMSYNC_DATA_DIR": str(folder / "fake")}) as url:
+        env = {**os.environ, "FIRMSYNC_SOURCES": "register,anaf", "FIRMSYNC_ANAF_BASE_URL": url}
+        chosen = cuis[args.cards : need]
+        seconds = through_the_worker("Register and ANAF", chosen, env)
         stats = urllib.request.urlopen(f"{url}/__stats").read().decode()
-    print(f"register + fake ANAF: {len(cards):,} cards in {seconds:.1f} s; fake ANAF saw {stats}")
+    print(
+        f"register + fake ANAF, through the worker: {len(chosen):,} cards in {seconds:.1f} s; "
+        f"fake ANAF saw {stats}"
+    )
 
 
 if __name__ == "__main__":

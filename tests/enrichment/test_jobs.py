@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,3 +63,38 @@ def test_one_queued_sync_per_card(account: Account) -> None:
         assert HUEY.pending_count() == 1
     finally:
         HUEY.flush()
+
+
+def test_the_worker_runs_the_backfill(register: RegisterStore, register_url: str, tmp_path) -> None:
+    """The product's processes: activation queues the backfill, ``firmsync worker`` runs it."""
+    env = {
+        **os.environ,
+        "FIRMSYNC_DATA_DIR": str(tmp_path / "var"),
+        "FIRMSYNC_DATABASE_URL": f"sqlite:///{tmp_path}/crm.sqlite3",
+        "FIRMSYNC_QUEUE_URL": f"sqlite:///{tmp_path}/queue.sqlite3",
+        "FIRMSYNC_REGISTER_URL": register_url,
+        "FIRMSYNC_SOURCES": "register",
+    }
+    firmsync = str(Path(sys.executable).with_name("firmsync"))
+
+    def run(*args: str) -> str:
+        return subprocess.run(
+            [firmsync, *args], env=env, check=True, capture_output=True, text=True
+        ).stdout
+
+    run("account", "create", "Acme", "--plan", "professional", "--admin", "ana@acme.ro")
+    card_id = run("company", "add", "Acme", "--name", "Trade", "--cui", TRADECENTER).split()[1]
+    run("addon", "activate", "Acme")  # queues the backfill; nothing runs it yet
+    assert json.loads(run("company", "show", card_id.rstrip(":"), "--json"))["sync"] is None
+    worker = subprocess.Popen([firmsync, "worker", "--workers", "2"], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            shown = json.loads(run("company", "show", card_id.rstrip(":"), "--json"))
+            if shown["sync"] and shown["sync"]["state"] == "synced":
+                break
+            time.sleep(0.2)
+        assert shown["legal_name"] == "TRADECENTER SRL"
+    finally:
+        worker.send_signal(signal.SIGINT)
+        assert worker.wait(timeout=30) == 0

@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from firmsync.cli.crm import account, addon, company, sync, usage
+from firmsync.cli.crm import account, addon, company, sync, usage, worker
 from firmsync.cli.demo import demo
 from firmsync.cli.dev import dev
 from firmsync.cli.lookup import lookup
@@ -42,7 +42,7 @@ cli.add_command(demo)
 cli.add_command(match)
 cli.add_command(lookup)
 cli.add_command(dev)
-for command in (account, addon, company, sync, usage):
+for command in (account, addon, company, sync, usage, worker):
     cli.add_command(command)
 
 

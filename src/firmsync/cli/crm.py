@@ -16,7 +16,7 @@ import click
 
 from firmsync.cli.common import progress_bar
 
-__all__ = ["account", "addon", "company", "sync", "usage"]
+__all__ = ["account", "addon", "company", "sync", "usage", "worker"]
 
 
 def _django() -> None:
@@ -286,3 +286,16 @@ def usage(name: str, month: str | None, as_json: bool) -> None:
         f"  base {bill.base} EUR + {bill.overage_companies:,} × overage = "
         f"{bill.overage} EUR → total {bill.total} EUR net"
     )
+
+
+@click.command()
+@click.option("--workers", type=int, help="Processes (default: one a core).")
+def worker(workers: int | None) -> None:
+    """Run the background jobs until stopped (Ctrl-C): syncs, the backfill's batches side by
+    side, the refresh of due cards, the closing of past months."""
+    _django()
+    from django.core.management import call_command
+    from django.db import connections
+
+    connections.close_all()  # each worker process opens its own
+    call_command("run_huey", workers=workers or os.cpu_count() or 1, worker_type="process")

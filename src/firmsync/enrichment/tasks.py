@@ -8,8 +8,8 @@ it is queued and cleared when it starts, so the edits of a busy user do not pile
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
+from django.db.models import F
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
@@ -20,7 +20,15 @@ from firmsync.enrichment.models import AddonSettings
 from firmsync.enrichment.services.sync import due_cards, sync_cards
 from firmsync.enrichment.services.usage import close_months
 
-__all__ = ["BATCH", "backfill", "close_statements", "refresh_due", "request_sync", "sync_card"]
+__all__ = [
+    "BATCH",
+    "backfill",
+    "close_statements",
+    "refresh_due",
+    "request_sync",
+    "sync_batch",
+    "sync_card",
+]
 
 BATCH = 100  # cards fetched together: one ANAF request
 log = logging.getLogger(__name__)
@@ -45,24 +53,35 @@ def sync_card(card_id: int) -> None:
     sync_cards(cards, configured_engine())
 
 
-def _in_batches(cards: list[Company], progress: Callable[[int], None] | None = None) -> None:
+def _in_batches(cards: list[Company]) -> None:
     engine = configured_engine()
     for start in range(0, len(cards), BATCH):
         sync_cards(cards[start : start + BATCH], engine)
-        done = min(start + BATCH, len(cards))
-        log.info("synced %d of %d cards", done, len(cards))
-        if progress:
-            progress(done)
+        log.info("synced %d of %d cards", min(start + BATCH, len(cards)), len(cards))
 
 
 @db_task()
 def backfill(account_id: int) -> None:
-    """Every card of a newly activated account, 100 at a time; its progress is kept in the
-    account's add-on settings (``backfill_done`` of ``backfill_total``)."""
-    cards = due_cards(timezone.now(), account_id=account_id)
-    settings = AddonSettings.objects.filter(account_id=account_id)
-    settings.update(backfill_total=len(cards), backfill_done=0)
-    _in_batches(cards, lambda done: settings.update(backfill_done=done))
+    """Every card of a newly activated account, in batches of 100 queued as jobs of their
+    own, so that the workers (``firmsync worker``: one a core) sync them side by side; each
+    batch adds to the progress kept in the account's add-on settings (``backfill_done`` of
+    ``backfill_total``)."""
+    ids = [card.pk for card in due_cards(timezone.now(), account_id=account_id)]
+    AddonSettings.objects.filter(account_id=account_id).update(
+        backfill_total=len(ids), backfill_done=0
+    )
+    for start in range(0, len(ids), BATCH):
+        sync_batch(ids[start : start + BATCH], account_id)
+
+
+@db_task(retries=3, retry_delay=60)
+def sync_batch(card_ids: list[int], account_id: int) -> None:
+    """One batch of a backfill (a failed one is tried again, and counts when it is done)."""
+    cards = list(Company.objects.select_related("account").filter(pk__in=card_ids).order_by("pk"))
+    sync_cards(cards, configured_engine())
+    AddonSettings.objects.filter(account_id=account_id).update(
+        backfill_done=F("backfill_done") + len(card_ids)
+    )
 
 
 @db_periodic_task(crontab(minute="*/10"))

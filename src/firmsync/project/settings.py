@@ -96,3 +96,6 @@ else:
         "filename": CONFIG.queue_url.removeprefix("sqlite:///"),
         "immediate": False,
     }
+# An idle worker looks at the queue at least once a second (Huey's default waits up to 10 s):
+# a new card is filled while the user still looks at it, and every worker joins a backfill.
+HUEY["consumer"] = {"max_delay": 1.0}
