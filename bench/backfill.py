@@ -125,6 +125,8 @@ def main() -> None:
         f"{len(chosen):,} cards in {seconds:.1f} s = {len(chosen) / seconds:,.0f} cards/s (SQLite)"
     )
 
+    if not args.anaf_cards:
+        return
     from firmsync.sources.fake.server import fake_anaf_process
 
     with fake_anaf_process(env={**os.environ, "FIRMSYNC_DATA_DIR": str(folder / "fake")}) as url:
