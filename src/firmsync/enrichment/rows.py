@@ -156,8 +156,10 @@ class Table:
         self._column = {f.name: quote(f.column) for f in meta.concrete_fields}
         self._preparer = {f.name: _preparer(f) for f in meta.concrete_fields}
         self.columns = self._list(names)
-        self._preparers = [(i, self._preparer[name]) for i, name in enumerate(names)]
-        self._preparers = [(i, p) for i, p in self._preparers if p]
+        # (the positions of the fields whose values need preparing, and how)
+        self._preparers = [
+            (i, prepare) for i, name in enumerate(names) if (prepare := self._preparer[name])
+        ]
         self._readers: dict[str, list[tuple[Any, list[Converter]]]] = {}  # per database
 
     def _list(self, names: Iterable[str]) -> str:

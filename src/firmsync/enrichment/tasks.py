@@ -46,11 +46,16 @@ def request_sync(card_id: int) -> bool:
     return True
 
 
+def _sync(card_ids: list[int]) -> None:
+    """The cards, in one batch (one sync_cards: one ANAF request for all of them)."""
+    cards = Company.objects.select_related("account").filter(pk__in=card_ids).order_by("pk")
+    sync_cards(list(cards), configured_engine())
+
+
 @db_task(retries=3, retry_delay=60)
 def sync_card(card_id: int) -> None:
     HUEY.delete(_marker(card_id))
-    cards = list(Company.objects.select_related("account").filter(pk=card_id))
-    sync_cards(cards, configured_engine())
+    _sync([card_id])
 
 
 def _in_batches(cards: list[Company]) -> None:
@@ -77,8 +82,7 @@ def backfill(account_id: int) -> None:
 @db_task(retries=3, retry_delay=60)
 def sync_batch(card_ids: list[int], account_id: int) -> None:
     """One batch of a backfill (a failed one is tried again, and counts when it is done)."""
-    cards = list(Company.objects.select_related("account").filter(pk__in=card_ids).order_by("pk"))
-    sync_cards(cards, configured_engine())
+    _sync(card_ids)
     AddonSettings.objects.filter(account_id=account_id).update(
         backfill_done=F("backfill_done") + len(card_ids)
     )

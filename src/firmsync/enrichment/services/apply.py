@@ -25,7 +25,6 @@ from firmsync.enrichment.models import (
     Provenance,
     Representative,
 )
-from firmsync.enrichment.rows import Table
 from firmsync.enrichment.services.policy import FACT_OF, LOCKED, TRACKED, card_values
 from firmsync.sources.facts import CompanyFacts
 
@@ -41,16 +40,18 @@ _ALERTS = {
 _DATES = ("founded_on",)
 _FIGURES = ("turnover", "net_profit", "net_loss", "employees", "share_capital", "source")
 # The rows a sync reads and writes, in plain SQL (see firmsync.enrichment.rows for why).
-_CARD = Table(Company, "id", "account", "name", "locked_fields", *FACT_OF)
-_PROVENANCE = Table(Provenance, "id", "field", "source", "as_of", "written")
-_PROVENANCE_NEW = Table(Provenance, "company", "field", "source", "as_of", "written", "replaced")
-_HISTORY = Table(CardHistory, "company", "actor", "changes")
-_ALERT = Table(Alert, "account", "company", "kind", "message", "read")
-_ADDRESS = Table(Address, "id", "kind", "origin", "key", *ADDRESS_PARTS)
-_ADDRESS_NEW = Table(Address, "company", "kind", "origin", "key", *ADDRESS_PARTS)
-_REPRESENTATIVE = Table(Representative, "company", "name", "role")
-_FINANCIAL_YEAR = Table(FinancialYear, "id", "year", *_FIGURES)
-_FINANCIAL_YEAR_NEW = Table(FinancialYear, "company", "year", *_FIGURES)
+_CARD = rows.Table(Company, "id", "account", "name", "locked_fields", *FACT_OF)
+_PROVENANCE = rows.Table(Provenance, "id", "field", "source", "as_of", "written")
+_PROVENANCE_NEW = rows.Table(
+    Provenance, "company", "field", "source", "as_of", "written", "replaced"
+)
+_HISTORY = rows.Table(CardHistory, "company", "actor", "changes")
+_ALERT = rows.Table(Alert, "account", "company", "kind", "message", "read")
+_ADDRESS = rows.Table(Address, "id", "kind", "origin", "key", *ADDRESS_PARTS)
+_ADDRESS_NEW = rows.Table(Address, "company", "kind", "origin", "key", *ADDRESS_PARTS)
+_REPRESENTATIVE = rows.Table(Representative, "company", "name", "role")
+_FINANCIAL_YEAR = rows.Table(FinancialYear, "id", "year", *_FIGURES)
+_FINANCIAL_YEAR_NEW = rows.Table(FinancialYear, "company", "year", *_FIGURES)
 
 
 def _json(value: Any) -> Any:
@@ -133,8 +134,9 @@ def _fields(
         held = provenance.get(field)
         if field in TRACKED and old not in ("", None) and (held is None or old != held["written"]):
             continue  # the user's own value
+        written = _json(value)
         if old != value:
-            log[field] = [_json(old), _json(value)]
+            log[field] = [_json(old), written]
             if field in _ALERTS and not first_sync and held is not None:
                 message = f"{card['name']}: {field} changed from {old} to {value}"
                 applied.alerts.append((card["account"], card["id"], _ALERTS[field], message))
@@ -143,11 +145,9 @@ def _fields(
         source = stamp.source if stamp else ""
         as_of = (stamp.as_of or "") if stamp else ""
         if held is None:
-            created.append((card["id"], field, source, as_of, _json(value), _json(old)))
-        elif (held["written"], held["source"], held["as_of"]) != (_json(value), source, as_of):
-            moved.append(
-                {"id": held["id"], "written": _json(value), "source": source, "as_of": as_of}
-            )
+            created.append((card["id"], field, source, as_of, written, _json(old)))
+        elif (held["written"], held["source"], held["as_of"]) != (written, source, as_of):
+            moved.append({"id": held["id"], "written": written, "source": source, "as_of": as_of})
     _PROVENANCE_NEW.insert(cursor, created)
     _PROVENANCE.update_many(cursor, moved, key="id")
     return changes

@@ -19,7 +19,6 @@ from django.utils import timezone
 from firmsync.crm.models import Company
 from firmsync.enrichment import rows
 from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
-from firmsync.enrichment.rows import Table
 from firmsync.enrichment.services.apply import apply, remove_provider_data
 from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
 from firmsync.enrichment.services.usage import Prices, cap_reached, meter
@@ -44,7 +43,7 @@ _SAVED = (  # what a sync writes of a card's state, in plain SQL (firmsync.enric
     "next_due_at",
     "last_error",
 )
-_STATE = Table(SyncState, *_SAVED)
+_STATE = rows.Table(SyncState, *_SAVED)
 
 
 @dataclass

@@ -21,7 +21,6 @@ from firmsync import conf
 from firmsync.crm.models import Account, Company
 from firmsync.enrichment import rows
 from firmsync.enrichment.models import AddonSettings, Alert, UsageEntry, UsageMonth
-from firmsync.enrichment.rows import Table
 
 __all__ = [
     "Prices",
@@ -35,8 +34,8 @@ __all__ = [
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 # Metering runs for every card synced: plain SQL (see firmsync.enrichment.rows for why).
-_ENTRY = Table(UsageEntry, "account", "month", "cui", "company", "at")
-_MONTH = Table(UsageMonth, "account", "month", "companies")
+_ENTRY = rows.Table(UsageEntry, "account", "month", "cui", "company", "at")
+_MONTH = rows.Table(UsageMonth, "account", "month", "companies")
 _ONCE = ("account", "month", "cui")  # UsageEntry's unique constraint
 
 
