@@ -104,8 +104,8 @@ def test_anaf_leads_for_status_vat_and_efactura_and_the_register_for_the_rest(
     assert card.vat_payer is record["inregistrare_scop_Tva"]["scpTVA"]
     assert card.efactura is record["date_generale"]["statusRO_e_Factura"]
     assert card.phone == "0240123456"
-    assert card.provenance.get(field="status").source == "anaf"
-    assert card.provenance.get(field="turnover").source == "mf"
+    assert card.provenance.fields["status"]["source"] == "anaf"
+    assert card.provenance.fields["turnover"]["source"] == "mf"
     assert fake.stats()["requests"] == 1  # the register has the newest year: no balance sheet
 
 

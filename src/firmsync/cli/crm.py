@@ -145,6 +145,7 @@ def card_data(card: Any) -> dict[str, Any]:
     from firmsync.crm.services import EDITABLE
 
     sync_state = getattr(card, "sync", None) if hasattr(card, "sync") else None
+    provenance = getattr(card, "provenance", None) if hasattr(card, "provenance") else None
     return {
         "id": card.pk,
         "account": card.account.name,
@@ -178,7 +179,8 @@ def card_data(card: Any) -> dict[str, Any]:
             "last_error": sync_state.last_error or None,
         },
         "provenance": {
-            p.field: {"source": p.source, "as_of": p.as_of or None} for p in card.provenance.all()
+            field: {"source": held["source"], "as_of": held["as_of"] or None}
+            for field, held in (provenance.fields if provenance else {}).items()
         },
         "financial_years": [
             {

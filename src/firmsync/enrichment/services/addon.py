@@ -107,7 +107,12 @@ def removal_preview(account: Account) -> Removal:
     cards = Company.objects.filter(account=account)
     return Removal(
         cards=cards.exclude(locked_fields=[]).count(),
-        fields=Provenance.objects.filter(company__account=account).count(),
+        fields=sum(
+            len(fields)  # (one row a card: its fields are the keys of a JSON object)
+            for fields in Provenance.objects.filter(company__account=account)
+            .values_list("fields", flat=True)
+            .iterator()
+        ),
         addresses=Address.objects.filter(
             company__account=account, origin=Address.Origin.PROVIDER
         ).count(),

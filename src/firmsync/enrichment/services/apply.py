@@ -10,6 +10,7 @@ the user's values back.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -28,7 +29,7 @@ from firmsync.enrichment.models import (
 from firmsync.enrichment.services.policy import FACT_OF, LOCKED, TRACKED, card_values
 from firmsync.sources.facts import CompanyFacts
 
-__all__ = ["Applied", "apply", "remove_provider_data"]
+__all__ = ["Applied", "Plan", "apply", "plan", "remove_provider_data"]
 
 # Changes that raise an alert: a client's status, VAT, e-Factura, name or address.
 _ALERTS = {
@@ -41,10 +42,7 @@ _DATES = ("founded_on",)
 _FIGURES = ("turnover", "net_profit", "net_loss", "employees", "share_capital", "source")
 # The rows a sync reads and writes, in plain SQL (see firmsync.enrichment.rows for why).
 _CARD = rows.Table(Company, "id", "account", "name", "locked_fields", *FACT_OF)
-_PROVENANCE = rows.Table(Provenance, "id", "field", "source", "as_of", "written")
-_PROVENANCE_NEW = rows.Table(
-    Provenance, "company", "field", "source", "as_of", "written", "replaced"
-)
+_PROVENANCE = rows.Table(Provenance, "company", "fields")
 _HISTORY = rows.Table(CardHistory, "company", "actor", "changes")
 _ALERT = rows.Table(Alert, "account", "company", "kind", "message", "read")
 _ADDRESS = rows.Table(Address, "id", "kind", "origin", "key", *ADDRESS_PARTS)
@@ -68,6 +66,51 @@ def _blank(field: str) -> Any:
     return "" if isinstance(Company._meta.get_field(field).default, str) else None
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What facts ask of any card, worked out from them alone: :func:`apply` reads the card
+    only for what depends on it, so the time a card's row is locked goes to the database."""
+
+    values: dict[str, Any]  # card field → value (never empty)
+    stamps: dict[str, tuple[str, str, Any]]  # card field → source, as-of, value as JSON
+    office: dict[str, str] | None  # the registered office's parts
+    office_key: str  # …and its key (crm.services.address_key)
+    representatives: list[tuple[str, str]]  # name, role
+    financial_years: dict[int, dict[str, Any]]  # year → figures and source
+
+
+def plan(facts: CompanyFacts) -> Plan:
+    """The :class:`Plan` of ``facts``."""
+    values = card_values(facts)
+    stamps = {}
+    for field, value in values.items():
+        stamp = facts.sources.get(FACT_OF[field])
+        source, as_of = (stamp.source, stamp.as_of or "") if stamp else ("", "")
+        stamps[field] = (source, as_of, _json(value))
+    office = None
+    if facts.address is not None:
+        office = {p: getattr(facts.address, p) or "" for p in ADDRESS_PARTS}
+    years = {}
+    for figures in facts.financials:
+        stamp = facts.sources.get(f"financials/{figures.year}") or facts.sources.get("financials")
+        years[figures.year] = {
+            "turnover": figures.turnover,
+            "net_profit": figures.net_profit,
+            "net_loss": figures.net_loss,
+            "employees": figures.employees,
+            "share_capital": figures.share_capital,
+            "source": stamp.source if stamp else "",
+        }
+    return Plan(
+        values=values,
+        stamps=stamps,
+        office=office,
+        office_key=address_key(office) if office else "",
+        representatives=[(r.name, r.role or "") for r in facts.representatives],
+        financial_years=years,
+    )
+
+
 class Applied:
     """What an apply changed: fields, and whether the registered office moved."""
 
@@ -81,32 +124,41 @@ class Applied:
         return bool(self.fields or self.address_changed)
 
 
-def apply(company: Company, facts: CompanyFacts, now: datetime.datetime | None = None) -> Applied:
-    """Write ``facts`` into ``company`` (see the module's rules); what changed."""
+def apply(
+    company: Company,
+    facts: CompanyFacts | Plan,
+    now: datetime.datetime | None = None,
+    cursor: rows.Cursor | None = None,
+) -> Applied:
+    """Write ``facts`` (or their plan) into ``company`` (see the module's rules); what
+    changed. ``cursor``: the one the caller's transaction runs its statements on."""
+    planned = facts if isinstance(facts, Plan) else plan(facts)
+    with transaction.atomic(savepoint=False):  # the sync's transaction, when in one
+        if cursor is not None:
+            return _apply(cursor, company, planned, now or timezone.now())
+        with rows.cursor() as cursor:
+            return _apply(cursor, company, planned, now or timezone.now())
+
+
+def _apply(cursor: rows.Cursor, company: Company, planned: Plan, now: datetime.datetime) -> Applied:
     applied = Applied()
-    values = card_values(facts)
-    now = now or timezone.now()
-    with (
-        transaction.atomic(savepoint=False),  # the sync's transaction, when in one
-        rows.cursor() as cursor,
-    ):
-        (card,) = _CARD.select(cursor, "id = %s", [company.pk], lock=True)
-        first_sync = not card["locked_fields"]
-        log: dict[str, list[Any]] = {}  # the card's history entry: field → [old, new]
-        changes = _fields(cursor, card, values, facts, applied, log, first_sync)
-        locked = sorted(set(card["locked_fields"]) | (values.keys() & set(LOCKED)))
-        if locked != sorted(card["locked_fields"]):
-            changes["locked_fields"] = locked
-        if changes:
-            _CARD.update(cursor, {**changes, "updated_at": now}, "id = %s", [company.pk])
-        applied.fields = list(changes)
-        card.update(changes)
-        applied.address_changed = _registered_office(cursor, card, facts, applied, log, first_sync)
-        _representatives(cursor, company.pk, facts)
-        _financial_years(cursor, company.pk, facts)
-        _ALERT.insert(cursor, [(*alert, False) for alert in applied.alerts])
-        if log:
-            _HISTORY.insert(cursor, [(company.pk, "addon", log)])
+    (card,) = _CARD.select(cursor, "id = %s", [company.pk], lock=True)
+    first_sync = not card["locked_fields"]
+    log: dict[str, list[Any]] = {}  # the card's history entry: field → [old, new]
+    changes = _fields(cursor, card, planned, applied, log, first_sync)
+    locked = sorted(set(card["locked_fields"]) | (planned.values.keys() & set(LOCKED)))
+    if locked != sorted(card["locked_fields"]):
+        changes["locked_fields"] = locked
+    if changes:
+        _CARD.update(cursor, {**changes, "updated_at": now}, "id = %s", [company.pk])
+    applied.fields = list(changes)
+    card.update(changes)
+    applied.address_changed = _registered_office(cursor, card, planned, applied, log, first_sync)
+    _representatives(cursor, company.pk, planned)
+    _financial_years(cursor, company.pk, planned)
+    _ALERT.insert(cursor, [(*alert, False) for alert in applied.alerts])
+    if log:
+        _HISTORY.insert(cursor, [(company.pk, "addon", log)])
     for field in applied.fields:
         setattr(company, field, card[field])
     return applied
@@ -115,59 +167,50 @@ def apply(company: Company, facts: CompanyFacts, now: datetime.datetime | None =
 def _fields(
     cursor: rows.Cursor,
     card: dict[str, Any],
-    values: dict[str, Any],
-    facts: CompanyFacts,
+    planned: Plan,
     applied: Applied,
     log: dict[str, list[Any]],
     first_sync: bool,
 ) -> dict[str, Any]:
     """The card fields to change (the user's own tracked values kept), each value's
     provenance written, alerts and history noted; the changes."""
-    provenance = {
-        p["field"]: p for p in _PROVENANCE.select(cursor, "company_id = %s", [card["id"]])
-    }
-    created: list[tuple] = []
-    moved: list[dict[str, Any]] = []  # provenance rows whose value or source changed
+    found = _PROVENANCE.select(cursor, "company_id = %s", [card["id"]])
+    provenance: dict[str, dict[str, Any]] = found[0]["fields"] if found else {}
+    kept = dict(provenance)
     changes: dict[str, Any] = {}
-    for field, value in values.items():
+    for field, value in planned.values.items():
         old = card[field]
         held = provenance.get(field)
         if field in TRACKED and old not in ("", None) and (held is None or old != held["written"]):
             continue  # the user's own value
-        written = _json(value)
+        source, as_of, written = planned.stamps[field]
         if old != value:
             log[field] = [_json(old), written]
             if field in _ALERTS and not first_sync and held is not None:
                 message = f"{card['name']}: {field} changed from {old} to {value}"
                 applied.alerts.append((card["account"], card["id"], _ALERTS[field], message))
             changes[field] = value
-        stamp = facts.sources.get(FACT_OF[field])
-        source = stamp.source if stamp else ""
-        as_of = (stamp.as_of or "") if stamp else ""
-        if held is None:
-            created.append((card["id"], field, source, as_of, written, _json(old)))
-        elif (held["written"], held["source"], held["as_of"]) != (written, source, as_of):
-            moved.append({"id": held["id"], "written": written, "source": source, "as_of": as_of})
-    _PROVENANCE_NEW.insert(cursor, created)
-    _PROVENANCE.update_many(cursor, moved, key="id")
+        replaced = held["replaced"] if held is not None else _json(old)
+        kept[field] = {"source": source, "as_of": as_of, "written": written, "replaced": replaced}
+    if not found:
+        _PROVENANCE.insert(cursor, [(card["id"], kept)])
+    elif kept != provenance:
+        _PROVENANCE.update(cursor, {"fields": kept}, "company_id = %s", [card["id"]])
     return changes
 
 
 def _registered_office(
     cursor: rows.Cursor,
     card: dict[str, Any],
-    facts: CompanyFacts,
+    planned: Plan,
     applied: Applied,
     log: dict[str, list[Any]],
     first: bool,
 ) -> bool:
     """One provider-owned registered office, updated in place; a user's equal address is
     folded into it (and comes back on removal)."""
-    if facts.address is None:
-        return False
-    parts = {p: getattr(facts.address, p) or "" for p in ADDRESS_PARTS}
-    key = address_key(parts)
-    if not key:
+    parts, key = planned.office, planned.office_key
+    if parts is None or not key:
         return False
     addresses = _ADDRESS.select(cursor, "company_id = %s", [card["id"]])
     office = next(
@@ -212,8 +255,8 @@ def _registered_office(
     return True
 
 
-def _representatives(cursor: rows.Cursor, company_id: int, facts: CompanyFacts) -> None:
-    wanted = [(r.name, r.role or "") for r in facts.representatives]
+def _representatives(cursor: rows.Cursor, company_id: int, planned: Plan) -> None:
+    wanted = planned.representatives
     if not wanted:
         return
     have = [
@@ -226,22 +269,15 @@ def _representatives(cursor: rows.Cursor, company_id: int, facts: CompanyFacts) 
         _REPRESENTATIVE.insert(cursor, [(company_id, name, role) for name, role in wanted])
 
 
-def _financial_years(cursor: rows.Cursor, company_id: int, facts: CompanyFacts) -> None:
+def _financial_years(cursor: rows.Cursor, company_id: int, planned: Plan) -> None:
+    if not planned.financial_years:
+        return
     have = {f["year"]: f for f in _FINANCIAL_YEAR.select(cursor, "company_id = %s", [company_id])}
     created: list[tuple] = []
-    for figures in facts.financials:
-        stamp = facts.sources.get(f"financials/{figures.year}") or facts.sources.get("financials")
-        values = {
-            "turnover": figures.turnover,
-            "net_profit": figures.net_profit,
-            "net_loss": figures.net_loss,
-            "employees": figures.employees,
-            "share_capital": figures.share_capital,
-            "source": stamp.source if stamp else "",
-        }
-        row = have.get(figures.year)
+    for year, values in planned.financial_years.items():
+        row = have.get(year)
         if row is None:
-            created.append((company_id, figures.year, *values.values()))
+            created.append((company_id, year, *values.values()))
         elif any(row[k] != v for k, v in values.items()):
             _FINANCIAL_YEAR.update(cursor, values, "id = %s", [row["id"]])
     _FINANCIAL_YEAR_NEW.insert(cursor, created)
@@ -255,14 +291,14 @@ def remove_provider_data(company: Company) -> int:
     with transaction.atomic():
         card = Company.objects.select_for_update().get(pk=company.pk)
         restored: dict[str, list[Any]] = {}  # the history entry: field → [old, new]
-        for held in Provenance.objects.filter(company=card):
-            field = held.field
-            if _json(getattr(card, field)) != held.written:
+        provenance = Provenance.objects.filter(company=card).first()
+        for field, held in provenance.fields.items() if provenance else ():
+            if _json(getattr(card, field)) != held["written"]:
                 continue  # changed since (a tracked field the user edited): theirs
-            before = _from_json(field, held.replaced)
+            before = _from_json(field, held["replaced"])
             value = before if before is not None else _blank(field)
             if getattr(card, field) != value:
-                restored[field] = [held.written, _json(value)]
+                restored[field] = [held["written"], _json(value)]
                 setattr(card, field, value)
         Provenance.objects.filter(company=card).delete()
         Address.objects.filter(company=card, origin=Address.Origin.PROVIDER).delete()

@@ -12,6 +12,7 @@ import datetime
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils import timezone
 from firmsync.crm.models import Company
 from firmsync.enrichment import rows
 from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
-from firmsync.enrichment.services.apply import apply, remove_provider_data
+from firmsync.enrichment.services.apply import Plan, apply, plan, remove_provider_data
 from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
 from firmsync.enrichment.services.usage import Prices, cap_reached, meter
 from firmsync.sources.lookup import Looked, Providers, lookup
@@ -44,6 +45,7 @@ _SAVED = (  # what a sync writes of a card's state, in plain SQL (firmsync.enric
     "last_error",
 )
 _STATE = rows.Table(SyncState, *_SAVED)
+_STATE_FIELDS = [SyncState._meta.get_field(name) for name in _SAVED[1:]]
 
 
 @dataclass
@@ -150,66 +152,79 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
             cuis, engine.source, engine.providers, today=now.date(), fill_years=FILL_YEARS
         )
     }
-    states = {
-        state.company_id: state for state in SyncState.objects.filter(company_id__in=list(wanted))
-    }
+    states = _states(list(wanted))
     for card, resolution in wanted.values():
         assert resolution.cui is not None
-        state = states.get(card.pk) or SyncState(company_id=card.pk)
-        with transaction.atomic():  # the card's whole sync, or none of it
+        one = looked[resolution.cui]
+        addon = settings[card.account_id]
+        assert addon is not None
+        # (worked out before the transaction: the time the card is locked goes to the database)
+        planned = plan(one.facts) if one.facts is not None else None
+        due = next_due(card.pk, addon.refresh_days, now)
+        state = states.get(card.pk) or _new_state()
+        with transaction.atomic(), rows.cursor() as cursor:  # the card's sync, or none of it
             outcome.metered += _record(
-                card,
-                resolution,
-                looked[resolution.cui],
-                state,
-                settings[card.account_id],
-                prices,
-                now,
+                cursor, card, resolution, one, planned, state, due, prices, now
             )
-        outcome.states[card.pk] = state.state
+        outcome.states[card.pk] = state["state"]
     return outcome
 
 
+def _new_state() -> dict[str, Any]:
+    """A card's state before its first sync, as a row."""
+    return {field.name: field.get_default() for field in _STATE_FIELDS}
+
+
+def _states(card_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The cards' sync states, as rows (card id → field → value)."""
+    if not card_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(card_ids))
+    with rows.cursor() as cursor:
+        found = _STATE.select(cursor, f"company_id IN ({marks})", card_ids)
+    return {state["company"]: state for state in found}
+
+
 def _record(
+    cursor: rows.Cursor,
     card: Company,
     resolution: Resolution,
     one: Looked,
-    state: SyncState,
-    addon: AddonSettings,
+    planned: Plan | None,
+    state: dict[str, Any],
+    due: datetime.datetime,
     prices: Prices,
     now: datetime.datetime,
 ) -> bool:
-    """Apply what the sources said of one card, meter it, and record its state; whether the
-    company was newly counted this month."""
-    assert resolution.cui is not None
-    offered = {str(c.get("cui")) for c in state.candidates}
-    if not (state.method == SyncState.Method.PICKED and resolution.cui in offered):
+    """Apply what the sources said of one card, meter it, and record its ``state`` (the
+    row, changed in place); whether the company was newly counted this month."""
+    cui = resolution.cui
+    assert cui is not None
+    offered = {str(c.get("cui")) for c in state["candidates"]}
+    if not (state["method"] == SyncState.Method.PICKED and cui in offered):
         # (a user's pick stays a pick, with the candidates it was picked from)
-        state.method = resolution.method
-        state.probability = resolution.probability
-        state.candidates = resolution.candidates
+        state["method"] = resolution.method
+        state["probability"] = resolution.probability
+        state["candidates"] = resolution.candidates
     answered = one.facts is not None or one.error is None  # facts, or known to no source
-    if answered and state.cui and state.cui != resolution.cui:
+    if answered and state["cui"] and state["cui"] != cui:
         remove_provider_data(card)  # relinked: the other company's data goes first
-        state.cui = ""
-    if one.facts is not None:
-        apply(card, one.facts, now)
-        state.cui, state.last_synced_at = resolution.cui, now
+        state["cui"] = ""
+    if planned is not None:
+        apply(card, planned, now, cursor)
+        state["cui"], state["last_synced_at"] = cui, now
     metered = False
     if one.error is not None:  # a source failed: due again soon, owing it
-        state.state, state.last_error = State.ERROR, str(one.error)
-        state.owed_sources = [one.error.source]
-        state.next_due_at = now + RETRY_AFTER
-    elif one.facts is None:
-        state.state = State.NOT_FOUND
-        state.next_due_at = next_due(card.pk, addon.refresh_days, now)
+        state["state"], state["last_error"] = State.ERROR, str(one.error)
+        state["owed_sources"] = [one.error.source]
+        state["next_due_at"] = now + RETRY_AFTER
+    elif planned is None:
+        state["state"], state["next_due_at"] = State.NOT_FOUND, due
     else:
-        metered = meter(card, prices, resolution.cui, now)
-        state.state, state.last_error, state.owed_sources = State.SYNCED, "", []
-        state.next_due_at = next_due(card.pk, addon.refresh_days, now)
-    with rows.cursor() as cursor:
-        saved = [card.pk, *(getattr(state, name) for name in _SAVED[1:])]
-        _STATE.upsert(cursor, saved, keys=["company"])
+        metered = meter(card, prices, cui, now, cursor)
+        state["state"], state["last_error"], state["owed_sources"] = State.SYNCED, "", []
+        state["next_due_at"] = due
+    _STATE.upsert(cursor, [card.pk, *(state[name] for name in _SAVED[1:])], keys=["company"])
     return metered
 
 

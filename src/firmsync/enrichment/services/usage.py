@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
+
 from firmsync import conf
 from firmsync.crm.models import Account, Company
 from firmsync.enrichment import rows
@@ -97,15 +99,23 @@ def _counted(account_id: int, month: str) -> int:
     return count.companies if count else 0
 
 
-def meter(company: Company, prices: Prices, cui: str, moment: datetime.datetime) -> bool:
+def meter(
+    company: Company,
+    prices: Prices,
+    cui: str,
+    moment: datetime.datetime,
+    cursor: rows.Cursor | None = None,
+) -> bool:
     """Count ``cui`` for the card's account this month; whether it was new. Warns at 80%
-    and 100% of the included amount."""
+    and 100% of the included amount. ``cursor``: the caller's, in its transaction."""
+    if cursor is None:
+        with transaction.atomic(), rows.cursor() as cursor:
+            return meter(company, prices, cui, moment, cursor)
     month = month_of(moment)
     account = company.account_id
-    with rows.cursor() as cursor:
-        if not _ENTRY.insert(cursor, [(account, month, cui, company.pk, moment)], unless=_ONCE):
-            return False  # already counted this month
-        count = _MONTH.increment(cursor, {"account": account, "month": month}, "companies")
+    if not _ENTRY.insert(cursor, [(account, month, cui, company.pk, moment)], unless=_ONCE):
+        return False  # already counted this month
+    count = _MONTH.increment(cursor, {"account": account, "month": month}, "companies")
     included = prices.included
     for share in (80, 100):
         if count == included * share // 100:
