@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +17,13 @@ from django.contrib.auth.models import User
 from huey.contrib.djhuey import HUEY
 
 from firmsync.crm.models import Account
+from firmsync.enrichment.engine import configured_engine
 from firmsync.enrichment.models import AddonSettings, SyncState
 from firmsync.enrichment.services.addon import activate
 from firmsync.enrichment.services.cards import create_card, update_card
+from firmsync.enrichment.services.sync import Engine
 from firmsync.enrichment.tasks import request_sync
+from firmsync.matching.index import NameIndex
 from firmsync.registry.store import RegisterStore
 
 from .conftest import LEMNLIND, TRADECENTER
@@ -52,6 +56,24 @@ def test_activation_backfills_and_new_cards_sync_by_themselves(
     assert SyncState.objects.get(company=new).state == "synced"
     update_card(new, {"cui_input": "x"})  # a relevant change: synced again, now stopped
     assert SyncState.objects.get(company=new).state == "stopped"
+
+
+def test_the_engine_is_made_once_a_thread_and_again_when_its_configuration_changes(
+    configured: None, register: RegisterStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = configured_engine()
+    assert configured_engine() is first  # a job per batch does not open the sources again
+    assert first.matcher is None  # no name index yet
+    NameIndex.build(register, tmp_path / "var" / "names", workers=1)
+    built = configured_engine()
+    assert built is not first and built.matcher is not None
+    monkeypatch.setenv("FIRMSYNC_SOURCES", "register,anaf")
+    assert configured_engine() is not built and configured_engine().source == "all"
+    elsewhere: list[Engine] = []
+    thread = threading.Thread(target=lambda: elsewhere.append(configured_engine()))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not configured_engine()  # its own connections
 
 
 def test_one_queued_sync_per_card(account: Account) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 from firmsync import conf
 from firmsync.enrichment.services.sync import Engine
 from firmsync.matching.index import IndexMissing
@@ -10,11 +13,36 @@ from firmsync.sources import configured
 
 __all__ = ["configured_engine"]
 
+_made = threading.local()  # (the sources' connections are not for sharing between threads)
+
 
 def configured_engine() -> Engine:
+    """The deployment's engine, made once a thread and made again when the configuration or
+    the name index changes: a job syncs one batch, and opening the name index takes about a
+    second, the register's connection and statements a few milliseconds."""
+    config = conf.load()
+    names = config.data_dir / "names"
+    key = (config, _version(names))
+    made = getattr(_made, "engine", None)
+    if made is not None and made[0] == key:
+        return made[1]
+    engine = _engine(names)
+    _made.engine = (key, engine)
+    return engine
+
+
+def _version(names: Path) -> int | None:
+    """When the name index was last built (``None``: there is none)."""
+    try:
+        return (names / "meta.json").stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+def _engine(names: Path) -> Engine:
     sources = configured.configured_sources()
     try:
-        matcher: Matcher | None = Matcher.open(conf.load().data_dir / "names")
+        matcher: Matcher | None = Matcher.open(names)
     except IndexMissing:
         matcher = None  # no name index yet: cards without a CUI wait as no_match
     return Engine(configured.providers(sources), configured.lookup_source(sources), matcher)

@@ -48,7 +48,7 @@ def request_sync(card_id: int) -> bool:
 
 def _sync(card_ids: list[int]) -> None:
     """The cards, in one batch (one sync_cards: one ANAF request for all of them)."""
-    cards = Company.objects.select_related("account").filter(pk__in=card_ids).order_by("pk")
+    cards = Company.objects.filter(pk__in=card_ids).order_by("pk")
     sync_cards(list(cards), configured_engine())
 
 
