@@ -119,15 +119,16 @@ class Cursor:
     raw: Any  # the DB-API cursor
     mark: str  # "?" (sqlite3) or "%s" (psycopg)
 
-    def execute(self, sql: str, params: Sequence[Any]) -> Any:
+    def execute(self, sql: str, params: Sequence[Any], *, marked: bool = False) -> Any:
+        """``sql`` with ``%s`` for parameters (``marked``: already in the driver's marks)."""
         with self.db.wrap_database_errors:  # Django's exceptions, as the ORM raises them
-            return self.raw.execute(self._marked(sql), params)
+            return self.raw.execute(sql if marked else self.marked(sql), params)
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]], *, marked: bool = False) -> Any:
         with self.db.wrap_database_errors:
-            return self.raw.executemany(self._marked(sql), rows)
+            return self.raw.executemany(sql if marked else self.marked(sql), rows)
 
-    def _marked(self, sql: str) -> str:
+    def marked(self, sql: str) -> str:
         return sql if self.mark == "%s" else sql.replace("%s", self.mark)
 
 
@@ -161,6 +162,16 @@ class Table:
             (i, prepare) for i, name in enumerate(names) if (prepare := self._preparer[name])
         ]
         self._readers: dict[str, list[tuple[Any, list[Converter]]]] = {}  # per database
+        self._statements: dict[tuple, str] = {}  # (marks, shape) → SQL
+
+    def _sql(self, cursor: Cursor, shape: tuple, build: Callable[[], str]) -> str:
+        """The statement of this ``shape``, in the cursor's marks: built once (a sync runs
+        the same dozen statements for every card)."""
+        key = (cursor.mark, *shape)
+        sql = self._statements.get(key)
+        if sql is None:
+            sql = self._statements[key] = cursor.marked(build())
+        return sql
 
     def _list(self, names: Iterable[str]) -> str:
         return ", ".join(self._column[name] for name in names)
@@ -197,11 +208,15 @@ class Table:
         """Rows as dicts of the table's fields. ``lock``: ``FOR UPDATE`` where the database
         has row locks (SQLite's transaction holds the whole file already)."""
         db = cursor.db
-        sql = f"SELECT {self.columns} FROM {self.table} WHERE {where}"
-        if lock and db.features.has_select_for_update:
-            sql += " FOR UPDATE"
+
+        def build() -> str:
+            sql = f"SELECT {self.columns} FROM {self.table} WHERE {where}"
+            if lock and db.features.has_select_for_update:
+                sql += " FOR UPDATE"
+            return sql
+
         readers = self._converters(db)
-        cursor.execute(sql, params)
+        cursor.execute(self._sql(cursor, ("select", where, lock), build), params, marked=True)
         found = []
         for row in cursor.raw.fetchall():
             values = {}
@@ -221,41 +236,54 @@ class Table:
         prepared = self._prepared(rows, cursor.db)
         if not prepared:
             return 0
-        marks = ", ".join(["%s"] * len(self.names))
-        sql = f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})"
-        if unless:
-            sql += f" ON CONFLICT ({self._list(unless)}) DO NOTHING"
-        cursor.executemany(sql, prepared)
+
+        def build() -> str:
+            marks = ", ".join(["%s"] * len(self.names))
+            sql = f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})"
+            if unless:
+                sql += f" ON CONFLICT ({self._list(unless)}) DO NOTHING"
+            return sql
+
+        cursor.executemany(self._sql(cursor, ("insert", *unless), build), prepared, marked=True)
         return cursor.raw.rowcount
 
     def upsert(self, cursor: Cursor, row: Sequence[Any], keys: Sequence[str]) -> None:
         """One row (values in field order): inserted, or written over the row that has the
         same ``keys`` (fields of a unique constraint)."""
-        marks = ", ".join(["%s"] * len(self.names))
-        sets = ", ".join(
-            f"{self._column[name]} = excluded.{self._column[name]}"
-            for name in self.names
-            if name not in keys
-        )
-        cursor.execute(
-            f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks}) "
-            f"ON CONFLICT ({self._list(keys)}) DO UPDATE SET {sets}",
-            self._prepared([row], cursor.db)[0],
-        )
+
+        def build() -> str:
+            marks = ", ".join(["%s"] * len(self.names))
+            sets = ", ".join(
+                f"{self._column[name]} = excluded.{self._column[name]}"
+                for name in self.names
+                if name not in keys
+            )
+            return (
+                f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks}) "
+                f"ON CONFLICT ({self._list(keys)}) DO UPDATE SET {sets}"
+            )
+
+        sql = self._sql(cursor, ("upsert", *keys), build)
+        cursor.execute(sql, self._prepared([row], cursor.db)[0], marked=True)
 
     def increment(self, cursor: Cursor, keys: Mapping[str, Any], field: str) -> int:
         """Add one to ``field`` of the row with these ``keys`` (a unique constraint's
         fields), created at 1 if there is none; the new value. Atomic: concurrent callers
         each get their own value."""
-        names = [*keys, field]
-        column = self._column[field]
-        cursor.execute(
-            f"INSERT INTO {self.table} ({self._list(names)}) "
-            f"VALUES ({', '.join(['%s'] * len(names))}) "
-            f"ON CONFLICT ({self._list(keys)}) "
-            f"DO UPDATE SET {column} = {self.table}.{column} + 1 RETURNING {column}",
-            [*(self._prep(n, v, cursor.db) for n, v in keys.items()), 1],
-        )
+
+        def build() -> str:
+            names = [*keys, field]
+            column = self._column[field]
+            return (
+                f"INSERT INTO {self.table} ({self._list(names)}) "
+                f"VALUES ({', '.join(['%s'] * len(names))}) "
+                f"ON CONFLICT ({self._list(keys)}) "
+                f"DO UPDATE SET {column} = {self.table}.{column} + 1 RETURNING {column}"
+            )
+
+        sql = self._sql(cursor, ("increment", *keys, field), build)
+        params = [*(self._prep(n, v, cursor.db) for n, v in keys.items()), 1]
+        cursor.execute(sql, params, marked=True)
         (value,) = cursor.raw.fetchone()
         return value
 
@@ -265,22 +293,15 @@ class Table:
         """Set ``values`` (field name → value) on the rows ``where`` picks; how many."""
         if not values:
             return 0
-        sets = ", ".join(f"{self._column[name]} = %s" for name in values)
-        prepared = [self._prep(name, value, cursor.db) for name, value in values.items()]
-        cursor.execute(f"UPDATE {self.table} SET {sets} WHERE {where}", [*prepared, *params])
-        return cursor.raw.rowcount
 
-    def update_many(self, cursor: Cursor, rows: Iterable[Mapping[str, Any]], key: str) -> None:
-        """Several rows, each a mapping with the same fields, picked by its ``key`` field."""
-        rows = list(rows)
-        if not rows:
-            return
-        names = [name for name in rows[0] if name != key]
-        sets = ", ".join(f"{self._column[name]} = %s" for name in names)
-        cursor.executemany(
-            f"UPDATE {self.table} SET {sets} WHERE {self._column[key]} = %s",
-            [[*(self._prep(n, row[n], cursor.db) for n in names), row[key]] for row in rows],
-        )
+        def build() -> str:
+            sets = ", ".join(f"{self._column[name]} = %s" for name in values)
+            return f"UPDATE {self.table} SET {sets} WHERE {where}"
+
+        sql = self._sql(cursor, ("update", where, *values), build)
+        prepared = [self._prep(name, value, cursor.db) for name, value in values.items()]
+        cursor.execute(sql, [*prepared, *params], marked=True)
+        return cursor.raw.rowcount
 
     def delete(self, cursor: Cursor, where: str, params: Sequence[Any]) -> int:
         cursor.execute(f"DELETE FROM {self.table} WHERE {where}", params)

@@ -131,13 +131,12 @@ def apply(
     cursor: rows.Cursor | None = None,
 ) -> Applied:
     """Write ``facts`` (or their plan) into ``company`` (see the module's rules); what
-    changed. ``cursor``: the one the caller's transaction runs its statements on."""
+    changed. ``cursor``: the caller's, in the transaction it holds (else one of its own)."""
     planned = facts if isinstance(facts, Plan) else plan(facts)
-    with transaction.atomic(savepoint=False):  # the sync's transaction, when in one
-        if cursor is not None:
-            return _apply(cursor, company, planned, now or timezone.now())
-        with rows.cursor() as cursor:
-            return _apply(cursor, company, planned, now or timezone.now())
+    if cursor is not None:  # (in the caller's transaction)
+        return _apply(cursor, company, planned, now or timezone.now())
+    with transaction.atomic(), rows.cursor() as cursor:
+        return _apply(cursor, company, planned, now or timezone.now())
 
 
 def _apply(cursor: rows.Cursor, company: Company, planned: Plan, now: datetime.datetime) -> Applied:
