@@ -108,6 +108,22 @@ def test_r5_an_invalid_cui_stops_and_gives_the_users_values_back(
     assert not Address.objects.filter(company=card).exists()
 
 
+def test_years_and_administrators_are_written_once_however_often_the_card_syncs(
+    account: Account, admin: User, engine: Engine
+) -> None:
+    activate(account, admin)
+    card = create_company(account, name="Trade", cui_input=TRADECENTER)
+    sync_cards([card], engine)
+    sync_cards([card], engine)  # a refresh: read again, not written again
+    update_company(card, {"cui_input": "x"})
+    sync_cards([card], engine)  # opted out: they go with the rest of the provider data
+    assert not Representative.objects.filter(company=card).exists()
+    update_company(card, {"cui_input": TRADECENTER})
+    sync_cards([card], engine)  # back: once
+    assert FinancialYear.objects.filter(company=card).count() == 2
+    assert Representative.objects.filter(company=card).count() == 1
+
+
 def test_r6_foreign_companies_are_left_alone(account: Account, admin: User, engine: Engine) -> None:
     activate(account, admin)
     card = create_company(account, name="Siemens AG", country="DE", cui_input=TRADECENTER)

@@ -81,7 +81,9 @@ class Provenance(models.Model):
     ``source``, ``as_of`` date, the value ``written`` and the value it ``replaced`` (the
     card's value before the add-on's first write), as JSON. One row a card rather than one a
     field: a card's first sync wrote fourteen rows and their index entries, a tenth of the
-    backfill's time."""
+    backfill's time. A card has its row from the add-on's first write into it until its
+    data is taken out (``remove_provider_data``): the representatives and financial years
+    the add-on writes exist only while the row does, so a sync looks for them only then."""
 
     company = models.OneToOneField(
         Company, on_delete=models.CASCADE, primary_key=True, related_name="provenance"

@@ -6,10 +6,16 @@ from django.db import migrations, models
 
 
 def to_cards(apps, schema_editor):
-    """Each card's rows become the entries of its one row."""
+    """Each card's rows become the entries of its one row; a card with representatives or
+    financial years from the add-on has a row, if an empty one (a sync reads them only
+    for a card with a row)."""
     Provenance = apps.get_model("enrichment", "Provenance")
     CardProvenance = apps.get_model("enrichment", "CardProvenance")
     folded: dict[int, dict] = {}
+    for model in ("Representative", "FinancialYear"):
+        companies = apps.get_model("enrichment", model).objects.values_list("company_id")
+        for (card,) in companies.distinct().iterator():
+            folded[card] = {}
     for row in Provenance.objects.order_by("company_id", "field").iterator():
         folded.setdefault(row.company_id, {})[row.field] = {
             "source": row.source,

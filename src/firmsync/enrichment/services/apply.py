@@ -144,7 +144,11 @@ def _apply(cursor: rows.Cursor, company: Company, planned: Plan, now: datetime.d
     (card,) = _CARD.select(cursor, "id = %s", [company.pk], lock=True)
     first_sync = not card["locked_fields"]
     log: dict[str, list[Any]] = {}  # the card's history entry: field → [old, new]
-    changes = _fields(cursor, card, planned, applied, log, first_sync)
+    found = _PROVENANCE.select(cursor, "company_id = %s", [company.pk])
+    # (no provenance row: the add-on has not written to the card, or has taken all it wrote
+    # out again — so there are no representatives or financial years of its to read)
+    provenance = found[0]["fields"] if found else None
+    changes = _fields(cursor, card, planned, provenance, applied, log, first_sync)
     locked = sorted(set(card["locked_fields"]) | (planned.values.keys() & set(LOCKED)))
     if locked != sorted(card["locked_fields"]):
         changes["locked_fields"] = locked
@@ -153,8 +157,8 @@ def _apply(cursor: rows.Cursor, company: Company, planned: Plan, now: datetime.d
     applied.fields = list(changes)
     card.update(changes)
     applied.address_changed = _registered_office(cursor, card, planned, applied, log, first_sync)
-    _representatives(cursor, company.pk, planned)
-    _financial_years(cursor, company.pk, planned)
+    _representatives(cursor, company.pk, planned, fresh=provenance is None)
+    _financial_years(cursor, company.pk, planned, fresh=provenance is None)
     _ALERT.insert(cursor, [(*alert, False) for alert in applied.alerts])
     if log:
         _HISTORY.insert(cursor, [(company.pk, "addon", log)])
@@ -167,19 +171,20 @@ def _fields(
     cursor: rows.Cursor,
     card: dict[str, Any],
     planned: Plan,
+    provenance: dict[str, dict[str, Any]] | None,
     applied: Applied,
     log: dict[str, list[Any]],
     first_sync: bool,
 ) -> dict[str, Any]:
     """The card fields to change (the user's own tracked values kept), each value's
-    provenance written, alerts and history noted; the changes."""
-    found = _PROVENANCE.select(cursor, "company_id = %s", [card["id"]])
-    provenance: dict[str, dict[str, Any]] = found[0]["fields"] if found else {}
-    kept = dict(provenance)
+    ``provenance`` written (``None``: the card has no row yet), alerts and history noted;
+    the changes."""
+    held_by = provenance or {}
+    kept = dict(held_by)
     changes: dict[str, Any] = {}
     for field, value in planned.values.items():
         old = card[field]
-        held = provenance.get(field)
+        held = held_by.get(field)
         if field in TRACKED and old not in ("", None) and (held is None or old != held["written"]):
             continue  # the user's own value
         source, as_of, written = planned.stamps[field]
@@ -191,7 +196,7 @@ def _fields(
             changes[field] = value
         replaced = held["replaced"] if held is not None else _json(old)
         kept[field] = {"source": source, "as_of": as_of, "written": written, "replaced": replaced}
-    if not found:
+    if provenance is None:
         _PROVENANCE.insert(cursor, [(card["id"], kept)])
     elif kept != provenance:
         _PROVENANCE.update(cursor, {"fields": kept}, "company_id = %s", [card["id"]])
@@ -254,24 +259,23 @@ def _registered_office(
     return True
 
 
-def _representatives(cursor: rows.Cursor, company_id: int, planned: Plan) -> None:
+def _representatives(cursor: rows.Cursor, company_id: int, planned: Plan, *, fresh: bool) -> None:
     wanted = planned.representatives
     if not wanted:
         return
-    have = [
-        (r["name"], r["role"])
-        for r in _REPRESENTATIVE.select(cursor, "company_id = %s", [company_id])
-    ]
+    found = [] if fresh else _REPRESENTATIVE.select(cursor, "company_id = %s", [company_id])
+    have = [(r["name"], r["role"]) for r in found]
     if sorted(have) != sorted(wanted):
         if have:
             _REPRESENTATIVE.delete(cursor, "company_id = %s", [company_id])
         _REPRESENTATIVE.insert(cursor, [(company_id, name, role) for name, role in wanted])
 
 
-def _financial_years(cursor: rows.Cursor, company_id: int, planned: Plan) -> None:
+def _financial_years(cursor: rows.Cursor, company_id: int, planned: Plan, *, fresh: bool) -> None:
     if not planned.financial_years:
         return
-    have = {f["year"]: f for f in _FINANCIAL_YEAR.select(cursor, "company_id = %s", [company_id])}
+    found = [] if fresh else _FINANCIAL_YEAR.select(cursor, "company_id = %s", [company_id])
+    have = {f["year"]: f for f in found}
     created: list[tuple] = []
     for year, values in planned.financial_years.items():
         row = have.get(year)
