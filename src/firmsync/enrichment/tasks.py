@@ -17,7 +17,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from firmsync.crm.models import Company
 from firmsync.enrichment.engine import configured_engine
 from firmsync.enrichment.models import AddonSettings
-from firmsync.enrichment.services.sync import due_cards, sync_cards
+from firmsync.enrichment.services.sync import due_card_ids, due_cards, sync_cards
 from firmsync.enrichment.services.usage import close_months
 
 __all__ = [
@@ -71,7 +71,7 @@ def backfill(account_id: int) -> None:
     own, so that the workers (``firmsync worker``: one a core) sync them side by side; each
     batch adds to the progress kept in the account's add-on settings (``backfill_done`` of
     ``backfill_total``)."""
-    ids = [card.pk for card in due_cards(timezone.now(), account_id=account_id)]
+    ids = due_card_ids(timezone.now(), account_id=account_id)
     AddonSettings.objects.filter(account_id=account_id).update(
         backfill_total=len(ids), backfill_done=0
     )

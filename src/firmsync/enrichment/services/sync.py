@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from firmsync.crm.models import Company
@@ -25,7 +26,7 @@ from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolv
 from firmsync.enrichment.services.usage import Prices, cap_reached, meter
 from firmsync.sources.lookup import Looked, Providers, lookup
 
-__all__ = ["Engine", "Outcome", "due_cards", "next_due", "sync_cards"]
+__all__ = ["Engine", "Outcome", "due_card_ids", "due_cards", "next_due", "sync_cards"]
 
 State = SyncState.State
 RETRY_AFTER = datetime.timedelta(minutes=15)  # a card whose source failed is due again
@@ -228,13 +229,23 @@ def _record(
     return metered
 
 
-def due_cards(now: datetime.datetime, *, account_id: int | None = None) -> list[Company]:
-    """Cards of active accounts that should sync now: never synced, or due."""
-    cards = Company.objects.filter(account__addon__active=True).select_related("account")
+def _due(now: datetime.datetime, account_id: int | None) -> list[QuerySet[Company]]:
+    """Cards of active accounts that should sync now: never synced, then due."""
+    cards = Company.objects.filter(account__addon__active=True)
     if account_id is not None:
         cards = cards.filter(account_id=account_id)
     never = cards.filter(sync__isnull=True)
     due = cards.filter(sync__next_due_at__lte=now) | cards.filter(
         sync__state__in=[State.PENDING, State.QUOTA_PAUSED]
     )
-    return list(never.order_by("pk")) + list(due.distinct().order_by("pk"))
+    return [never.order_by("pk"), due.distinct().order_by("pk")]
+
+
+def due_cards(now: datetime.datetime, *, account_id: int | None = None) -> list[Company]:
+    """Cards of active accounts that should sync now: never synced, or due."""
+    return [card for cards in _due(now, account_id) for card in cards]
+
+
+def due_card_ids(now: datetime.datetime, *, account_id: int | None = None) -> list[int]:
+    """The ids of :func:`due_cards` (a backfill queues ids: it need not load the cards)."""
+    return [pk for cards in _due(now, account_id) for pk in cards.values_list("pk", flat=True)]
