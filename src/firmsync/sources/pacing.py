@@ -127,11 +127,12 @@ class PostgresPace:
                 "WHERE name = %s RETURNING next - %s, now.t",
                 (self.interval, self.name, self.interval),
             ).fetchone()
-            answered = time.monotonic()
         assert row is not None
         slot, now = row
-        # The server's "now" was some time during the round trip: its middle, on our clock.
-        _sleep_until((asked + answered) / 2 + (slot - now), time.monotonic)
+        # The server's "now" is read as the statement starts, before it waits for another
+        # process's update of the slot: on our clock, at the start of the round trip (its
+        # middle would put every slot that waited late, and the next one too close to it).
+        _sleep_until(asked + (slot - now), time.monotonic)
 
 
 # KEYS[1]: the slot's key; ARGV[1]: the interval in microseconds. Returns the wait in µs.
