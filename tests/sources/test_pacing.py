@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
 import signal
+import socket
+import socketserver
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -65,11 +69,15 @@ def _stall(pids: Sequence[int], done: threading.Event) -> None:
     """Freeze every process at once, again and again, for longer than a slot — as a
     busy host does to a virtual machine, or a store to every process waiting on a commit."""
     while not done.wait(0.15):
-        for pid in pids:
-            os.kill(pid, signal.SIGSTOP)
+        _signal(pids, signal.SIGSTOP)
         time.sleep(3 / RATE)
-        for pid in pids:
-            os.kill(pid, signal.SIGCONT)
+        _signal(pids, signal.SIGCONT)
+
+
+def _signal(pids: Sequence[int], number: signal.Signals) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):  # done with its takes, and gone
+            os.kill(pid, number)
 
 
 STORES = [
@@ -118,3 +126,55 @@ def test_an_unknown_store_is_refused() -> None:
         shared_pace("mysql://x", 1.0)
     with pytest.raises(ValueError, match="rate must be positive"):
         LocalPace(0)
+
+
+class _FarAway(socketserver.ThreadingTCPServer):
+    """A TCP relay to a store that delays every read by ``delay`` each way, as a store in
+    another region answers (a slot then comes with a span wider than the margin)."""
+
+    daemon_threads = allow_reuse_address = True
+
+    def __init__(self, upstream: tuple[str, int], delay: float) -> None:
+        self.upstream, self.delay = upstream, delay
+        super().__init__(("127.0.0.1", 0), _Relay)
+
+
+class _Relay(socketserver.BaseRequestHandler):
+    server: _FarAway
+
+    def handle(self) -> None:
+        with socket.create_connection(self.server.upstream) as upstream:
+            back = threading.Thread(target=self._copy, args=(upstream, self.request), daemon=True)
+            back.start()
+            self._copy(self.request, upstream)
+
+    def _copy(self, source: socket.socket, target: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                time.sleep(self.server.delay)
+                target.sendall(data)
+
+
+@pytest.mark.skipif(not REDIS.startswith("redis"), reason="FIRMSYNC_QUEUE_URL is not Redis")
+def test_a_store_farther_than_the_margin_still_gives_every_request_a_slot() -> None:
+    redis_at = urllib.parse.urlparse(REDIS)
+    relay = _FarAway((redis_at.hostname or "127.0.0.1", redis_at.port or 6379), 1 / RATE)
+    threading.Thread(target=relay.serve_forever, daemon=True).start()
+    try:
+        far = redis_at._replace(netloc=f"127.0.0.1:{relay.server_address[1]}").geturl()
+        pace, sent = shared_pace(far, RATE, name=f"test-{uuid.uuid4().hex[:8]}"), []
+
+        def take() -> None:
+            for _ in range(6):
+                pace.wait()
+                sent.append(time.monotonic())
+
+        taking = threading.Thread(target=take, daemon=True)
+        taking.start()
+        taking.join(timeout=10)  # each wait ~2 round trips (ping, slot): 6 × 0.1 s
+        assert not taking.is_alive(), "the pace gave up every slot a far store answered"
+        gaps = [b - a for a, b in itertools.pairwise(sent)]
+        assert min(gaps) >= 1 / RATE
+    finally:
+        relay.shutdown()
+        relay.server_close()

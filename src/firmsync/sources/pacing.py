@@ -6,7 +6,7 @@ embedded setup — and is taken and advanced in one atomic step, so two processe
 machines, never get the same slot. The clock is the store's own (Redis ``TIME``,
 PostgreSQL ``clock_timestamp()``) so machines whose clocks differ still agree; SQLite is one
 machine, so its clock is that machine's. A process that comes to its slot too late to keep
-it apart from the next one gives it up and takes another (``_keep_slot``).
+it apart from the next one gives it up and takes another (``_Slots``).
 
 >>> pace = LocalPace(rate=1000.0)
 >>> pace.wait(); pace.wait()  # the second call sleeps about a millisecond
@@ -14,6 +14,7 @@ it apart from the next one gives it up and takes another (``_keep_slot``).
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
 import time
@@ -50,34 +51,53 @@ class Slot(NamedTuple):
     latest: float
 
 
-def _keep_slot(take: Callable[[], Slot], clock: Callable[[], float], rate: float) -> None:
-    """Take a slot, sleep until its latest time, and give it up for the next free one if this
-    process comes out of the round trip or the sleep too late after its earliest time.
+class _Slots:
+    """What every pace shares: take a slot (``_take``), sleep until its latest time, and give it
+    up for the next free one if this process comes to it too late.
 
     A slot may be kept late only by the margin the interval keeps over the limit: later, the
     send would come closer than the limit to the next slot, which another process may be
     keeping on time. Both happen: a store stalled in a commit (a slow fsync) answers every
     process waiting for the slot late and together, and a busy host pauses a virtual machine
-    with its sleepers past their slots, which then wake together.
+    with its sleepers past their slots, which then wake together. Lateness counts from the
+    slot's latest time plus what the round trip took beyond the store's quickest: a store's
+    distance is no stall, and a store farther than the margin would otherwise give up every
+    slot.
     """
-    allowed = _interval(rate) - 1 / rate
-    while True:
-        slot = take()
-        _sleep_until(slot.latest, clock)
-        if clock() - slot.earliest <= allowed:
-            return
 
-
-class LocalPace:
-    """Within one process only (tests, one-off commands with ``--rate``)."""
+    clock: Callable[[], float] = staticmethod(time.monotonic)
 
     def __init__(self, rate: float) -> None:
         self.rate, self.interval = rate, _interval(rate)
-        self._next = 0.0
-        self._lock = threading.Lock()
+        self._allowed = self.interval - 1 / rate
+        self._quickest = math.inf  # the narrowest span a slot has come with
 
     def wait(self) -> None:
-        _keep_slot(self._take, time.monotonic, self.rate)
+        while True:
+            slot = self._take()
+            span = slot.latest - slot.earliest
+            self._quickest = min(self._quickest, span)
+            _sleep_until(slot.latest, self.clock)
+            if self.clock() - slot.latest + (span - self._quickest) <= self._allowed:
+                return
+
+    def _take(self) -> Slot:
+        raise NotImplementedError
+
+    def _time_round_trip(self, call: Callable[[], object]) -> None:
+        """Know the store's distance before the first slot, which may come with a stall."""
+        asked = self.clock()
+        call()
+        self._quickest = self.clock() - asked
+
+
+class LocalPace(_Slots):
+    """Within one process only (tests, one-off commands with ``--rate``)."""
+
+    def __init__(self, rate: float) -> None:
+        super().__init__(rate)
+        self._next = 0.0
+        self._lock = threading.Lock()
 
     def _take(self) -> Slot:
         with self._lock:
@@ -86,11 +106,14 @@ class LocalPace:
         return Slot(slot, slot)
 
 
-class SqlitePace:
+class SqlitePace(_Slots):
     """In a SQLite file every process of one machine opens (the embedded setup)."""
 
+    clock = staticmethod(time.time)  # the slots are this machine's wall-clock times
+
     def __init__(self, path: Path, rate: float, *, name: str = "anaf") -> None:
-        self.rate, self.interval, self.name = rate, _interval(rate), name
+        super().__init__(rate)
+        self.name = name
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         _when_unlocked(self._set_up)
         self._lock = threading.Lock()
@@ -104,9 +127,6 @@ class SqlitePace:
             "CREATE TABLE IF NOT EXISTS pace_slot (name TEXT PRIMARY KEY, next REAL NOT NULL)"
         )
         self._db.execute("INSERT OR IGNORE INTO pace_slot VALUES (?, 0)", (self.name,))
-
-    def wait(self) -> None:
-        _keep_slot(self._take, time.time, self.rate)
 
     def _take(self) -> Slot:
         with self._lock:
@@ -137,11 +157,12 @@ def _when_unlocked(action: Callable[[], None], within: float = 30.0) -> None:
             time.sleep(0.01)
 
 
-class PostgresPace:
+class PostgresPace(_Slots):
     def __init__(self, url: str, rate: float, *, name: str = "anaf") -> None:
         import psycopg
 
-        self.rate, self.interval, self.name = rate, _interval(rate), name
+        super().__init__(rate)
+        self.name = name
         self._db = psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True)
         # As in SQLite: a slot need not survive a crash, and a commit waiting for its fsync
         # holds the slot's row lock, so every process waiting behind it would be answered late.
@@ -155,10 +176,8 @@ class PostgresPace:
             self._db.execute(
                 "INSERT INTO pace_slot VALUES (%s, 0) ON CONFLICT (name) DO NOTHING", (name,)
             )
+        self._time_round_trip(lambda: self._db.execute("SELECT 1"))
         self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        _keep_slot(self._take, time.monotonic, self.rate)
 
     def _take(self) -> Slot:
         with self._lock:
@@ -189,19 +208,17 @@ return slot - now
 """
 
 
-class RedisPace:
+class RedisPace(_Slots):
     """In Redis: every web and worker process of a scaled deployment, on any machine."""
 
     def __init__(self, url: str, rate: float, *, name: str = "anaf") -> None:
         import redis
 
-        self.rate, self.interval = rate, _interval(rate)
+        super().__init__(rate)
         self._client = redis.Redis.from_url(url)
         self._take_slot = self._client.register_script(_TAKE_SLOT)
         self._key = f"firmsync:pace:{name}"
-
-    def wait(self) -> None:
-        _keep_slot(self._take, time.monotonic, self.rate)
+        self._time_round_trip(self._client.ping)
 
     def _take(self) -> Slot:
         asked = time.monotonic()
