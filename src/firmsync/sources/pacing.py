@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 from urllib.parse import urlparse
 
-__all__ = ["LocalPace", "Pace", "PostgresPace", "RedisPace", "Slot", "SqlitePace", "shared_pace"]
+__all__ = ["LocalPace", "Pace", "PostgresPace", "RedisPace", "SqlitePace", "shared_pace"]
 
 # Requests are sent this much further apart than the limit asks: the provider measures
 # arrivals, and arrivals jitter on their way — from a send to a local fake's arrival, 3 to
