@@ -55,13 +55,16 @@ def _gaps_across_processes(url: str, *, stalls: bool = False) -> list[float]:
     for worker in workers:
         worker.start()
     done = threading.Event()
+    pids = [worker.pid for worker in workers if worker.pid]  # all: each has started
+    freezer = threading.Thread(target=_stall, args=(pids, done))
     if stalls:
-        pids = [worker.pid for worker in workers if worker.pid]  # all: each has started
-        threading.Thread(target=_stall, args=(pids, done)).start()
+        freezer.start()
     try:
         sent = sorted(t for _ in workers for t in queue.get(timeout=60))
     finally:
         done.set()
+        if stalls:
+            freezer.join()  # every process going again
     for worker in workers:
         worker.join()
     return [b - a for a, b in itertools.pairwise(sent)]
