@@ -81,7 +81,10 @@ def test_source_anaf_asks_the_last_five_years(runner: CliRunner, fake: FakeAnaf)
     assert result.exit_code == 0, result.output
     facts = json.loads(result.stdout)
     assert [f["year"] for f in facts["financials"]] == filing_years(datetime.date.today())
-    assert fake.stats()["requests"] == 1 + 5
+    # One VAT request and five balance sheets answered (on a starved machine the fake may
+    # stamp two arrivals too close and refuse one, which the client asks again).
+    stats = fake.stats()
+    assert stats["requests"] - stats["violations"] == 1 + 5
     assert facts["representatives"] == []  # ANAF has none
 
 
