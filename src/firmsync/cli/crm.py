@@ -144,8 +144,9 @@ def company_add(
 def card_data(card: Any) -> dict[str, Any]:
     from firmsync.crm.services import EDITABLE
 
-    sync_state = getattr(card, "sync", None) if hasattr(card, "sync") else None
-    provenance = getattr(card, "provenance", None) if hasattr(card, "provenance") else None
+    # (a card without the row raises RelatedObjectDoesNotExist, an AttributeError: None)
+    sync_state = getattr(card, "sync", None)
+    provenance = getattr(card, "provenance", None)
     return {
         "id": card.pk,
         "account": card.account.name,
