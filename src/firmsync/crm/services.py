@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from firmsync.crm.models import Account, Address, Company
+from firmsync.crm.errors import Conflict, Forbidden, Invalid
+from firmsync.crm.models import Account, Address, Company, Membership
 from firmsync.identity import address as address_id
 from firmsync.identity import cui as cui_id
 
@@ -20,9 +22,12 @@ __all__ = [
     "EDITABLE",
     "LockedField",
     "add_address",
+    "add_member",
     "address_key",
     "canonical_cui",
+    "create_account",
     "create_company",
+    "delete_company",
     "update_address",
     "update_company",
 ]
@@ -54,7 +59,7 @@ EDITABLE = (
 )
 
 
-class LockedField(PermissionError):
+class LockedField(Forbidden):
     """A user tried to change a field the add-on keeps read-only."""
 
     def __init__(self, field: str) -> None:
@@ -68,27 +73,95 @@ def canonical_cui(typed: str) -> str | None:
     return cui_id.validate(typed) if typed and cui_id.is_valid(typed) else None
 
 
-def create_company(account: Account, *, name: str, **fields: Any) -> Company:
+def check_cui_input(typed: str) -> None:
+    """Refuse a CUI typed with a wrong check digit: it is a typo, not an opt-out (DESIGN §5).
+    Anything that is not a number (``x``) is the user's way to stop syncing, and passes.
+
+    >>> check_cui_input("RO 18547290"), check_cui_input("x"), check_cui_input("")
+    (None, None, None)
+    >>> check_cui_input("18547291")
+    Traceback (most recent call last):
+    ...
+    firmsync.crm.errors.Invalid: cui_input: 18547291 is not a valid CUI (the check digit ...
+    """
+    digits = cui_id.compact(typed) if typed.strip() else ""
+    if digits.isdigit() and digits.isascii() and not cui_id.is_valid(digits):
+        raise Invalid(
+            "cui_input",
+            f"{typed.strip()} is not a valid CUI (the check digit is wrong); "
+            "type x to stop syncing this card",
+        )
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise ValueError(f"unknown card fields: {', '.join(sorted(unknown))}")
+        field = sorted(unknown)[0]
+        raise Invalid(field, f"not a card field (unknown: {', '.join(sorted(unknown))})")
+    if "name" in fields and not str(fields["name"]).strip():
+        raise Invalid("name", "a card needs a name")
+    if "cui_input" in fields:
+        check_cui_input(str(fields["cui_input"]))
+
+
+def create_account(
+    *, name: str, plan: str = Account.Plan.STANDARD, admin_email: str, password: str | None = None
+) -> Account:
+    """An account and its first administrator (an existing user with that e-mail joins)."""
     if not name.strip():
-        raise ValueError("name: a card needs a name")
+        raise Invalid("name", "an account needs a name")
+    if plan not in Account.Plan.values:
+        raise Invalid("plan", f"must be one of {', '.join(Account.Plan.values)}, not {plan!r}")
+    with transaction.atomic():
+        if Account.objects.filter(name=name.strip()).exists():
+            raise Conflict(f"an account named {name.strip()!r} exists already")
+        account = Account.objects.create(name=name.strip(), plan=plan)
+        add_member(
+            account=account, email=admin_email, role=Membership.Role.ADMIN, password=password
+        )
+    return account
+
+
+def add_member(
+    *, account: Account, email: str, role: str = Membership.Role.MEMBER, password: str | None = None
+) -> Membership:
+    """A user (made if new: username and e-mail are the address) joins the account."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise Invalid("email", f"{email!r} is not an e-mail address")
+    if role not in Membership.Role.values:
+        raise Invalid("role", f"must be one of {', '.join(Membership.Role.values)}, not {role!r}")
+    with transaction.atomic():
+        users = get_user_model()
+        user = users.objects.filter(username=email).first()
+        if user is None:
+            user = users.objects.create_user(email, email, password)
+        if Membership.objects.filter(account=account, user=user).exists():
+            raise Conflict(f"{email} is a member of {account.name!r} already")
+        return Membership.objects.create(account=account, user=user, role=role)
+
+
+def create_company(account: Account, *, name: str, **fields: Any) -> Company:
+    _check_fields({"name": name, **fields})
     company = Company(account=account, name=name.strip(), **fields)
     company.cui = canonical_cui(company.cui_input)
     company.save()
     return company
 
 
+def delete_company(company: Company) -> None:
+    """The card and everything hanging from it (addresses, the add-on's records); the usage
+    ledger keeps its entries, without the card: they are the bill."""
+    company.delete()
+
+
 def update_company(company: Company, changes: dict[str, Any]) -> list[str]:
     """Apply a user's ``changes``; the names of the fields that changed.
 
     Raises :class:`LockedField` (and changes nothing) when one is locked and its value
-    differs, ``ValueError`` for a field that is not a card's.
+    differs, :class:`~firmsync.crm.errors.Invalid` for bad input.
     """
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise ValueError(f"unknown card fields: {', '.join(sorted(unknown))}")
+    _check_fields(changes)
     with transaction.atomic():
         fresh = Company.objects.select_for_update().get(pk=company.pk)
         changed = [f for f, v in changes.items() if getattr(fresh, f) != v]
@@ -122,10 +195,10 @@ def add_address(
     has the same address, however written — never two equal addresses on a card."""
     unknown = set(parts) - set(ADDRESS_PARTS)
     if unknown:
-        raise ValueError(f"unknown address parts: {', '.join(sorted(unknown))}")
+        raise Invalid("address", f"unknown parts: {', '.join(sorted(unknown))}")
     key = address_key(parts)
     if not key:
-        raise ValueError("address: every part is empty")
+        raise Invalid("address", "every part is empty")
     existing = Address.objects.filter(company=company, key=key).first()
     if existing is not None:
         return existing
@@ -139,11 +212,11 @@ def update_address(address: Address, **parts: str) -> Address:
         raise LockedField("address")
     unknown = set(parts) - set(ADDRESS_PARTS)
     if unknown:
-        raise ValueError(f"unknown address parts: {', '.join(sorted(unknown))}")
+        raise Invalid("address", f"unknown parts: {', '.join(sorted(unknown))}")
     merged = {p: getattr(address, p) for p in ADDRESS_PARTS} | parts
     key = address_key(merged)
     if not key:
-        raise ValueError("address: every part is empty")
+        raise Invalid("address", "every part is empty")
     with transaction.atomic():
         twin = Address.objects.filter(company_id=address.company_id, key=key).exclude(pk=address.pk)
         if (kept := twin.first()) is not None:

@@ -1,0 +1,42 @@
+"""What the services refuse, as one tree the CLI, the API and the web map in one place each.
+
+::
+
+    ServiceError
+    ├── Invalid (ValueError)        bad input; ``field`` names it  → CLI exit 2, API 422
+    ├── NotFound (LookupError)      no such account or card        → CLI exit 1, API 404
+    ├── Conflict                    it exists already              → CLI exit 1, API 409
+    └── Forbidden (PermissionError) not this user, plan or field   → CLI exit 2, API 403
+
+>>> str(Invalid("cui_input", "the check digit is wrong"))
+'cui_input: the check digit is wrong'
+"""
+
+from __future__ import annotations
+
+__all__ = ["Conflict", "Forbidden", "Invalid", "NotFound", "ServiceError"]
+
+
+class ServiceError(Exception):
+    """A request a service refuses; its message is meant for the user."""
+
+
+class Invalid(ServiceError, ValueError):
+    """Bad input for ``field``."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class NotFound(ServiceError, LookupError):
+    """No such account, card or company (within what the caller may see)."""
+
+
+class Conflict(ServiceError):
+    """The thing to create exists already."""
+
+
+class Forbidden(ServiceError, PermissionError):
+    """Not allowed: this user, this plan, or a locked field."""

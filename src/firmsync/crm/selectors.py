@@ -1,0 +1,36 @@
+"""Reads of the CRM, scoped: a caller names the account it acts for, and sees nothing else.
+
+The operator's CLI acts for the account it names; the API and the web act for the member's
+account. A card outside the account is "not found", exactly like a card that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from firmsync.crm.errors import NotFound
+from firmsync.crm.models import Account, Company
+
+__all__ = ["account_named", "card_of", "cards_of"]
+
+
+def account_named(name: str) -> Account:
+    account = Account.objects.filter(name=name).first()
+    if account is None:
+        raise NotFound(f"no account named {name!r}")
+    return account
+
+
+def cards_of(account: Account) -> QuerySet[Company]:
+    return Company.objects.filter(account=account).order_by("pk")
+
+
+def card_of(card_id: int, *, account: Account | None) -> Company:
+    """The card ``card_id`` of ``account`` (``None``: the operator, who sees every account)."""
+    cards = Company.objects.select_related("account")
+    if account is not None:
+        cards = cards.filter(account=account)
+    card = cards.filter(pk=card_id).first()
+    if card is None:
+        raise NotFound(f"no card {card_id}")
+    return card
