@@ -10,7 +10,8 @@ from django.contrib.auth.models import User
 from firmsync.crm.models import Account, Company
 from firmsync.crm.services import create_company, update_company
 from firmsync.enrichment.models import AddonSettings, Alert, CardHistory, SyncState, UsageEntry
-from firmsync.enrichment.services.addon import activate, pick_candidate
+from firmsync.enrichment.services.addon import activate
+from firmsync.enrichment.services.cards import link_card
 from firmsync.enrichment.services.sync import Engine, sync_cards
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.anaf.client import AnafClient
@@ -56,8 +57,10 @@ def test_an_uncertain_name_waits_for_the_user_to_pick(
     card.refresh_from_db()
     assert card.legal_name == "" and card.cui is None  # nothing written while in review
     with pytest.raises(ValueError, match="not one of the card's candidates"):
-        pick_candidate(card, LEMNLIND)
-    pick_candidate(card, CARDIOFORCE)
+        link_card(card, LEMNLIND)
+    requested: list[int] = []
+    link_card(card, CARDIOFORCE, request=lambda card_id: requested.append(card_id) or True)
+    assert requested == [card.pk]  # the pick queues the card's sync
     sync_cards([card], engine)
     assert (state_of(card).state, state_of(card).method) == ("synced", "picked")
     card.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Switching the add-on on and off, and the user's own decisions about a card.
+"""Switching the add-on on and off, and its settings.
 
 Only an administrator of an account on the Professional plan may switch it (R1); the
 refusal says which condition failed. Activation makes every card due (the backfill);
@@ -15,8 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from firmsync.crm.errors import Forbidden, Invalid
 from firmsync.crm.models import Account, Address, Company, Membership
-from firmsync.crm.services import canonical_cui, update_company
 from firmsync.enrichment.models import (
     AddonSettings,
     FinancialYear,
@@ -27,16 +27,24 @@ from firmsync.enrichment.models import (
 from firmsync.enrichment.services.apply import remove_provider_data
 
 __all__ = [
+    "UNSET",
     "NotAllowed",
     "Removal",
     "activate",
     "deactivate",
-    "pick_candidate",
     "removal_preview",
+    "update_settings",
 ]
 
 
-class NotAllowed(PermissionError):
+class Unset:
+    """No value given (``None`` is a value: no cap)."""
+
+
+UNSET = Unset()
+
+
+class NotAllowed(Forbidden):
     """The add-on cannot be switched by this user, or on this account."""
 
 
@@ -133,16 +141,47 @@ def deactivate(account: Account, user: AbstractBaseUser | None) -> Removal:
     return removed
 
 
-def pick_candidate(company: Company, cui: str) -> None:
-    """The user picks one of a card in review's candidates: the card syncs to it."""
-    canonical = canonical_cui(cui)
-    if canonical is None:
-        raise ValueError(f"cui: {cui!r} is not a valid CUI")
-    state = SyncState.objects.filter(company=company).first()
-    offered = {str(c.get("cui")) for c in (state.candidates if state else [])}
-    if canonical not in offered:
-        raise ValueError(f"cui: {canonical} is not one of the card's candidates")
-    update_company(company, {"cui_input": canonical})
-    SyncState.objects.filter(company=company).update(
-        method=SyncState.Method.PICKED, state=SyncState.State.PENDING
+def update_settings(
+    account: Account,
+    user: AbstractBaseUser | None,
+    *,
+    refresh_days: int | None = None,
+    monthly_cap: int | Unset | None = UNSET,
+    overage: bool | None = None,
+) -> AddonSettings:
+    """The administrator's settings: the refresh interval (1–30 days), the monthly cap in
+    companies (``None``: no cap) and whether companies beyond the included ones are fetched.
+    A new interval spreads the cards' next refreshes over it again."""
+    _check(account, user)
+    if refresh_days is not None and not 1 <= refresh_days <= 30:
+        raise Invalid("refresh_days", f"must be from 1 to 30 days, not {refresh_days}")
+    if isinstance(monthly_cap, int) and monthly_cap < 0:
+        raise Invalid("monthly_cap", f"must be a number of companies, not {monthly_cap}")
+    with transaction.atomic():
+        settings, _ = AddonSettings.objects.select_for_update().get_or_create(account=account)
+        if refresh_days is not None:
+            settings.refresh_days = refresh_days
+        if not isinstance(monthly_cap, Unset):
+            settings.monthly_cap = monthly_cap
+        if overage is not None:
+            settings.overage = overage
+        settings.changed_by = user if user is not None and user.pk else None
+        settings.save()
+        if refresh_days is not None:
+            _spread(account, refresh_days)
+    return settings
+
+
+def _spread(account: Account, refresh_days: int) -> None:
+    """Each synced card's next refresh on the new interval, at its own phase."""
+    from firmsync.enrichment.services.sync import next_due
+
+    now = timezone.now()
+    states = list(
+        SyncState.objects.filter(company__account=account, next_due_at__isnull=False).only(
+            "pk", "company_id", "next_due_at"
+        )
     )
+    for state in states:
+        state.next_due_at = next_due(state.company_id, refresh_days, now)
+    SyncState.objects.bulk_update(states, ["next_due_at"], batch_size=500)

@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from firmsync.crm.errors import Invalid
 from firmsync.crm.models import Account, Company
-from firmsync.crm.services import create_company, update_company
+from firmsync.crm.services import canonical_cui, create_company, delete_company, update_company
+from firmsync.enrichment.models import AddonSettings, SyncState
 
-__all__ = ["RELEVANT", "create_card", "update_card"]
+__all__ = ["RELEVANT", "create_card", "delete_card", "link_card", "update_card"]
 
 RELEVANT = ("cui_input", "country")
+Request = Callable[[int], bool]
 
 
 def _default_request(card_id: int) -> bool:
@@ -24,23 +27,46 @@ def _default_request(card_id: int) -> bool:
     return request_sync(card_id)
 
 
-def create_card(
-    account: Account, *, request: Callable[[int], bool] = _default_request, **fields: Any
-) -> Company:
+def _active(account_id: int) -> bool:
+    return AddonSettings.objects.filter(account_id=account_id, active=True).exists()
+
+
+def create_card(account: Account, *, request: Request = _default_request, **fields: Any) -> Company:
+    """A new card; with the add-on on, its sync is queued at once."""
     card = create_company(account, **fields)
-    if hasattr(account, "addon") and account.addon.active:
+    if _active(account.pk):
         request(card.pk)
     return card
 
 
 def update_card(
-    card: Company,
-    changes: dict[str, Any],
-    *,
-    request: Callable[[int], bool] = _default_request,
+    card: Company, changes: dict[str, Any], *, request: Request = _default_request
 ) -> list[str]:
+    """A user's edit (locked fields refused); a relevant change queues a sync."""
     changed = update_company(card, changes)
     relevant = set(changed) & set(RELEVANT) or ("name" in changed and not card.cui)
-    if relevant and hasattr(card.account, "addon") and card.account.addon.active:
+    if relevant and _active(card.account_id):
         request(card.pk)
     return changed
+
+
+def delete_card(card: Company) -> None:
+    """The card goes, with the add-on's records of it; its usage stays on the bill."""
+    delete_company(card)
+
+
+def link_card(card: Company, cui: str, *, request: Request = _default_request) -> None:
+    """The user picks one of a card in review's candidates: the card syncs to that company."""
+    canonical = canonical_cui(cui)
+    if canonical is None:
+        raise Invalid("cui", f"{cui!r} is not a valid CUI")
+    state = SyncState.objects.filter(company=card).first()
+    offered = {str(c.get("cui")) for c in (state.candidates if state else [])}
+    if canonical not in offered:
+        raise Invalid("cui", f"{canonical} is not one of the card's candidates")
+    update_company(card, {"cui_input": canonical})
+    SyncState.objects.filter(company=card).update(
+        method=SyncState.Method.PICKED, state=SyncState.State.PENDING
+    )
+    if _active(card.account_id):
+        request(card.pk)

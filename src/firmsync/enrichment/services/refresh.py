@@ -1,0 +1,36 @@
+"""Syncing the due cards now, in batches: ``firmsync sync run`` and the periodic refresh."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from firmsync.crm.models import Account, Company
+from firmsync.enrichment.services.sync import Engine, due_card_ids, sync_cards
+
+__all__ = ["BATCH", "sync_due"]
+
+BATCH = 100  # cards fetched together: one ANAF request
+
+
+def sync_due(
+    *,
+    account: Account | None = None,
+    batch: int = BATCH,
+    engine: Engine | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Counter[str]:
+    """Sync every due card (of ``account``, or of every active account) now, ``batch`` at a
+    time; how many cards ended in each state. ``progress(done, total)`` after each batch."""
+    if engine is None:
+        from firmsync.enrichment.engine import configured_engine
+
+        engine = configured_engine()
+    ids = due_card_ids(engine.now(), account_id=account.pk if account else None)
+    states: Counter[str] = Counter()
+    for start in range(0, len(ids), batch):
+        cards = Company.objects.filter(pk__in=ids[start : start + batch]).order_by("pk")
+        states.update(sync_cards(list(cards), engine).states.values())
+        if progress is not None:
+            progress(min(start + batch, len(ids)), len(ids))
+    return states
