@@ -104,6 +104,7 @@ def test_the_worker_runs_the_backfill(register: RegisterStore, register_url: str
             [firmsync, *args], env=env, check=True, capture_output=True, text=True
         ).stdout
 
+    run("migrate")  # ordinary commands never migrate: an explicit step
     run("account", "create", "Acme", "--plan", "professional", "--admin", "ana@acme.ro")
     card_id = run("company", "add", "Acme", "--name", "Trade", "--cui", TRADECENTER).split()[1]
     run("addon", "activate", "Acme")  # queues the backfill; nothing runs it yet

@@ -1,41 +1,21 @@
 """Accounts, the add-on, cards, syncing and usage from the command line (the operator's view).
 
-The same services as the web and the API; the operator acts as the account's operator
-(the plan rule still holds). The CRM database is migrated on first use.
+Each command parses its arguments, calls the service the web and the API call, and formats
+the result; the operator acts for the account it names (the plan rule still holds). The
+database must be migrated first (`firmsync migrate`).
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import sys
-from typing import Any
 
 import click
 
-from firmsync.cli.common import progress_bar
+from firmsync.cli.edge import ready, refusals
 
 __all__ = ["account", "addon", "company", "sync", "usage", "worker"]
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmsync.project.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-
-
-def _account(name: str) -> Any:
-    from firmsync.crm.models import Account
-
-    try:
-        return Account.objects.get(name=name)
-    except Account.DoesNotExist:
-        click.echo(f"No account named {name!r}.", err=True)
-        sys.exit(1)
 
 
 @click.group()
@@ -50,41 +30,45 @@ def account() -> None:
 @click.option("--password", help="The administrator's password (none: cannot log in yet).")
 def account_create(name: str, plan: str, admin_email: str, password: str | None) -> None:
     """Create an account and its administrator."""
-    _django()
-    from django.contrib.auth.models import User
-    from django.db import transaction
+    ready()
+    from firmsync.crm.services import create_account
 
-    from firmsync.crm.models import Account, Membership
-
-    if Account.objects.filter(name=name).exists():
-        click.echo(f"An account named {name!r} exists already.", err=True)
-        sys.exit(1)
-    with transaction.atomic():
-        created = Account.objects.create(name=name, plan=plan)
-        user = User.objects.filter(username=admin_email).first() or User.objects.create_user(
-            admin_email, admin_email, password
-        )
-        Membership.objects.create(account=created, user=user, role=Membership.Role.ADMIN)
+    with refusals():
+        create_account(name=name, plan=plan, admin_email=admin_email, password=password)
     click.echo(f"Account {name!r} ({plan}) with administrator {admin_email}.")
+
+
+@account.command("add-member")
+@click.argument("name")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["member", "admin"]), default="member")
+@click.option("--password", help="The member's password (none: cannot log in yet).")
+def account_add_member(name: str, email: str, role: str, password: str | None) -> None:
+    """Add a member (or another administrator) to an account."""
+    ready()
+    from firmsync.crm.selectors import account_named
+    from firmsync.crm.services import add_member
+
+    with refusals():
+        add_member(account=account_named(name), email=email, role=role, password=password)
+    click.echo(f"{email} is now a {role} of {name!r}.")
 
 
 @click.group()
 def addon() -> None:
-    """Switch the add-on on or off for an account."""
+    """Switch the add-on on or off for an account, and set it up."""
 
 
 @addon.command("activate")
 @click.argument("name")
 def addon_activate(name: str) -> None:
-    """Switch it on: every card of the account syncs (run `firmsync sync run`, or the worker)."""
-    _django()
-    from firmsync.enrichment.services.addon import NotAllowed, activate
+    """Switch it on: every card of the account syncs (the worker runs the backfill)."""
+    ready()
+    from firmsync.crm.selectors import account_named
+    from firmsync.enrichment.services.addon import activate
 
-    try:
-        activate(_account(name), None)
-    except NotAllowed as refusal:
-        click.echo(f"Refused: {refusal}", err=True)
-        sys.exit(2)
+    with refusals():
+        activate(account_named(name), None)
     click.echo(f"Add-on active for {name!r}: its cards are due for syncing.")
 
 
@@ -93,22 +77,61 @@ def addon_activate(name: str) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def addon_deactivate(name: str, yes: bool) -> None:
     """Switch it off: shows what will be removed, then removes all provider data."""
-    _django()
-    from firmsync.enrichment.services.addon import NotAllowed, deactivate, removal_preview
+    ready()
+    from firmsync.crm.selectors import account_named
+    from firmsync.enrichment.services.addon import deactivate, removal_preview
 
-    target = _account(name)
-    click.echo("Deactivation removes:")
-    for line in removal_preview(target).lines():
-        click.echo(f"  {line}")
-    click.echo("Usage and statements are kept.")
-    if not yes and not click.confirm("Deactivate?"):
-        sys.exit(1)
-    try:
+    with refusals():
+        target = account_named(name)
+        click.echo("Deactivation removes:")
+        for line in removal_preview(target).lines():
+            click.echo(f"  {line}")
+        click.echo("Usage and statements are kept.")
+        if not yes and not click.confirm("Deactivate?"):
+            sys.exit(1)
         deactivate(target, None)
-    except NotAllowed as refusal:
-        click.echo(f"Refused: {refusal}", err=True)
-        sys.exit(2)
     click.echo(f"Add-on off for {name!r}; provider data removed, users' values restored.")
+
+
+@addon.command("settings")
+@click.argument("name")
+@click.option("--refresh-days", type=int, help="Refresh each card every N days (1–30).")
+@click.option("--cap", type=int, help="At most N companies a month (0 or more).")
+@click.option("--no-cap", is_flag=True, help="Remove the monthly cap.")
+@click.option("--overage/--no-overage", default=None, help="Fetch beyond the included ones.")
+@click.option("--json", "as_json", is_flag=True)
+def addon_settings(
+    name: str,
+    refresh_days: int | None,
+    cap: int | None,
+    no_cap: bool,
+    overage: bool | None,
+    as_json: bool,
+) -> None:
+    """Show or change the refresh interval, the monthly cap and overage."""
+    ready()
+    from firmsync.crm.selectors import account_named
+    from firmsync.enrichment.services.addon import UNSET, update_settings
+
+    with refusals():
+        settings = update_settings(
+            account_named(name),
+            None,
+            refresh_days=refresh_days,
+            monthly_cap=None if no_cap else (cap if cap is not None else UNSET),
+            overage=overage,
+        )
+    data = {
+        "active": settings.active,
+        "refresh_days": settings.refresh_days,
+        "monthly_cap": settings.monthly_cap,
+        "overage": settings.overage,
+    }
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    for key, value in data.items():
+        click.echo(f"{key:<13} {value if value is not None else '-'}")
 
 
 @click.group()
@@ -126,79 +149,48 @@ def company() -> None:
 def company_add(
     account_name: str, name: str, cui: str, county: str, locality: str, country: str
 ) -> None:
-    """Add a card; with the add-on on, it syncs at the next `firmsync sync run`."""
-    _django()
-    from firmsync.crm.services import create_company
+    """Add a card; with the add-on on, its sync is queued at once (the worker runs it)."""
+    ready()
+    from firmsync.crm.selectors import account_named
+    from firmsync.enrichment.services.cards import create_card
 
-    card = create_company(
-        _account(account_name),
-        name=name,
-        cui_input=cui,
-        county=county,
-        locality=locality,
-        country=country,
-    )
+    with refusals():
+        card = create_card(
+            account_named(account_name),
+            name=name,
+            cui_input=cui,
+            county=county,
+            locality=locality,
+            country=country,
+        )
     click.echo(f"Card {card.pk}: {card.name}")
 
 
-def card_data(card: Any) -> dict[str, Any]:
-    from firmsync.crm.services import EDITABLE
+@company.command("link")
+@click.argument("card_id", type=int)
+@click.argument("cui")
+def company_link(card_id: int, cui: str) -> None:
+    """Link a card in review to one of its candidates (by CUI); it syncs to that company."""
+    ready()
+    from firmsync.crm.selectors import card_of
+    from firmsync.enrichment.services.cards import link_card
 
-    # (a card without the row raises RelatedObjectDoesNotExist, an AttributeError: None)
-    sync_state = getattr(card, "sync", None)
-    provenance = getattr(card, "provenance", None)
-    return {
-        "id": card.pk,
-        "account": card.account.name,
-        "cui": card.cui,
-        **{f: _plain(getattr(card, f)) for f in EDITABLE},
-        "euid": card.euid,
-        "vat_payer": card.vat_payer,
-        "efactura": card.efactura,
-        "locked_fields": card.locked_fields,
-        "addresses": [
-            {
-                "kind": a.kind,
-                "origin": a.origin,
-                "street": a.street,
-                "number": a.number,
-                "locality": a.locality,
-                "county": a.county,
-                "postal_code": a.postal_code,
-            }
-            for a in card.addresses.all()
-        ],
-        "sync": None
-        if sync_state is None
-        else {
-            "state": sync_state.state,
-            "method": sync_state.method,
-            "probability": sync_state.probability,
-            "candidates": sync_state.candidates,
-            "last_synced_at": _plain(sync_state.last_synced_at),
-            "next_due_at": _plain(sync_state.next_due_at),
-            "last_error": sync_state.last_error or None,
-        },
-        "provenance": {
-            field: {"source": held["source"], "as_of": held["as_of"] or None}
-            for field, held in (provenance.fields if provenance else {}).items()
-        },
-        "financial_years": [
-            {
-                "year": f.year,
-                "turnover": f.turnover,
-                "net_profit": f.net_profit,
-                "employees": f.employees,
-                "source": f.source,
-            }
-            for f in card.financial_years.all()
-        ],
-        "representatives": [{"name": r.name, "role": r.role} for r in card.representatives.all()],
-    }
+    with refusals():
+        link_card(card_of(card_id, account=None), cui)
+    click.echo(f"Card {card_id} linked to CUI {cui}; its sync is queued.")
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime.date | datetime.datetime) else value
+@company.command("delete")
+@click.argument("card_id", type=int)
+def company_delete(card_id: int) -> None:
+    """Delete a card (its usage stays on the bill)."""
+    ready()
+    from firmsync.crm.selectors import card_of
+    from firmsync.enrichment.services.cards import delete_card
+
+    with refusals():
+        delete_card(card_of(card_id, account=None))
+    click.echo(f"Card {card_id} deleted.")
 
 
 @company.command("show")
@@ -206,14 +198,12 @@ def _plain(value: Any) -> Any:
 @click.option("--json", "as_json", is_flag=True)
 def company_show(card_id: int, as_json: bool) -> None:
     """A card, its sync state, sources, financial years and administrators."""
-    _django()
-    from firmsync.crm.models import Company
+    ready()
+    from firmsync.crm.selectors import card_of
+    from firmsync.enrichment.selectors import card_view
 
-    card = Company.objects.select_related("account").filter(pk=card_id).first()
-    if card is None:
-        click.echo(f"No card {card_id}.", err=True)
-        sys.exit(1)
-    data = card_data(card)
+    with refusals():
+        data = card_view(card_of(card_id, account=None))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -246,23 +236,21 @@ def sync() -> None:
 @click.option("--batch", default=100, show_default=True, help="Cards fetched together.")
 def sync_run(account_name: str | None, batch: int) -> None:
     """Sync every due card now, in the foreground (for scripts); prints what became of them."""
-    _django()
-    from collections import Counter
+    ready()
+    from firmsync.cli.common import progress_bar
+    from firmsync.crm.selectors import account_named
+    from firmsync.enrichment.services.refresh import sync_due
 
-    from firmsync.enrichment.engine import configured_engine
-    from firmsync.enrichment.services.sync import due_cards, sync_cards
-
-    engine = configured_engine()
-    account_id = _account(account_name).pk if account_name else None
-    cards = due_cards(engine.now(), account_id=account_id)
-    states: Counter[str] = Counter()
-    with progress_bar() as bar:
-        task = bar.add_task("cards", total=len(cards))
-        for start in range(0, len(cards), batch):
-            outcome = sync_cards(cards[start : start + batch], engine)
-            states.update(outcome.states.values())
-            bar.advance(task, len(cards[start : start + batch]))
-    click.echo(f"{len(cards):,} cards: " + ", ".join(f"{n:,} {s}" for s, n in states.items()))
+    with refusals(), progress_bar() as bar:
+        chosen = account_named(account_name) if account_name else None
+        task = bar.add_task("cards", total=None)
+        states = sync_due(
+            account=chosen,
+            batch=batch,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    total = sum(states.values())
+    click.echo(f"{total:,} cards: " + ", ".join(f"{n:,} {s}" for s, n in states.items()))
 
 
 @click.command()
@@ -271,12 +259,12 @@ def sync_run(account_name: str | None, batch: int) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def usage(name: str, month: str | None, as_json: bool) -> None:
     """Companies fetched in a month and the statement: base fee plus overage."""
-    _django()
-    from django.utils import timezone
+    ready()
+    from firmsync.crm.selectors import account_named
+    from firmsync.enrichment.selectors import usage_statement
 
-    from firmsync.enrichment.services.usage import month_of, statement
-
-    bill = statement(_account(name), month or month_of(timezone.now()))
+    with refusals():
+        bill = usage_statement(account_named(name), month)
     if as_json:
         click.echo(json.dumps(bill.to_dict()))
         return
@@ -296,7 +284,7 @@ def usage(name: str, month: str | None, as_json: bool) -> None:
 def worker(workers: int | None) -> None:
     """Run the background jobs until stopped (Ctrl-C): syncs, the backfill's batches side by
     side, the refresh of due cards, the closing of past months."""
-    _django()
+    ready()
     from django.core.management import call_command
     from django.db import connections
 

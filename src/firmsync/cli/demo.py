@@ -53,38 +53,45 @@ DEMO_ACCOUNT, DEMO_ADMIN = "Demo", "demo@firmsync.local"
 def _demo_account(store: RegisterStore, examples: list[tuple[str, str]]) -> None:
     """A demo account with three cards — by CUI, by name, opted out — synced from the
     sample register (offline: the demo asks no live source)."""
-    from firmsync.cli.crm import _django
+    import os
 
-    _django()
-    from django.contrib.auth.models import User
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmsync.project.settings")
+    import django
+    from django.core.management import call_command
 
-    from firmsync.crm.models import Account, Membership
-    from firmsync.crm.services import create_company
-    from firmsync.enrichment.models import SyncState
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)  # the demo sets itself up
+    from firmsync.crm.errors import NotFound
+    from firmsync.crm.selectors import account_named, cards_of
+    from firmsync.crm.services import create_account
+    from firmsync.enrichment.selectors import card_view
     from firmsync.enrichment.services.addon import activate
-    from firmsync.enrichment.services.sync import Engine, sync_cards
+    from firmsync.enrichment.services.cards import create_card
+    from firmsync.enrichment.services.refresh import sync_due
+    from firmsync.enrichment.services.sync import Engine
     from firmsync.matching.matcher import Matcher
     from firmsync.sources.lookup import Providers
 
-    account = Account.objects.filter(name=DEMO_ACCOUNT).first()
-    if account is None and len(examples) >= 2:
-        account = Account.objects.create(name=DEMO_ACCOUNT, plan=Account.Plan.PROFESSIONAL)
-        admin = User.objects.filter(username=DEMO_ADMIN).first() or User.objects.create_user(
-            DEMO_ADMIN, DEMO_ADMIN, "demo"
+    try:
+        account = account_named(DEMO_ACCOUNT)
+    except NotFound:
+        if len(examples) < 2:
+            return
+        account = create_account(
+            name=DEMO_ACCOUNT, plan="professional", admin_email=DEMO_ADMIN, password="demo"
         )
-        Membership.objects.create(account=account, user=admin, role=Membership.Role.ADMIN)
         (cui, _), (_, name) = examples[0], examples[1]
-        cards = [
-            create_company(account, name="Client by CUI", cui_input=f"RO {cui}"),
-            create_company(account, name=names.key(name).title()),
-            create_company(account, name="Opted out", cui_input="x"),
-        ]
-        activate(account, admin, start_backfill=lambda _: None)
+        for fields in (
+            {"name": "Client by CUI", "cui_input": f"RO {cui}"},
+            {"name": names.key(name).title()},
+            {"name": "Opted out", "cui_input": "x"},
+        ):
+            create_card(account, **fields)  # (the add-on is off yet: nothing is queued)
+        activate(account, None, start_backfill=lambda _: None)
         engine = Engine(Providers(register=store), "register", Matcher.open(names_path()))
-        sync_cards(cards, engine)
-    if account is None:
-        return
+        sync_due(account=account, engine=engine)  # in the foreground, from the register
     click.echo(f"Demo account {DEMO_ACCOUNT!r} (administrator {DEMO_ADMIN}, password demo):")
-    for state in SyncState.objects.filter(company__account=account).select_related("company"):
-        card = state.company
-        click.echo(f"  firmsync company show {card.pk}   # {card.name}: {state.state}")
+    for card in cards_of(account):
+        view = card_view(card)
+        state = view["sync"]["state"] if view["sync"] else "not synced"
+        click.echo(f"  firmsync company show {card.pk}   # {card.name}: {state}")

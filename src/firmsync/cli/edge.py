@@ -1,0 +1,51 @@
+"""Where the CLI meets the services: Django set up on a migrated database, and the services'
+refusals turned into one line on stderr and an exit code (no traceback unless ``-v``)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+__all__ = ["EXIT", "ready", "refusals"]
+
+# crm.errors' classes by name → exit code: 1 not found or exists already, 2 refused input.
+EXIT = {"NotFound": 1, "Conflict": 1, "Invalid": 2, "Forbidden": 2}
+
+
+def ready() -> None:
+    """Django, on a database with every migration applied; else one line and exit 1."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmsync.project.settings")
+    import django
+
+    django.setup()
+    from firmsync.project.migrations_check import unapplied_migrations
+
+    missing = unapplied_migrations()
+    if missing:
+        click.echo(
+            f"The database lacks {len(missing)} migration(s) ({missing[0]}…): "
+            "run `firmsync migrate` first.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A service's refusal as ``Refused: …`` / ``Not found: …`` and its exit code."""
+    from firmsync.crm.errors import Forbidden, Invalid, ServiceError
+
+    try:
+        yield
+    except ServiceError as error:
+        if logging.getLogger().isEnabledFor(logging.INFO):  # -v: the whole story
+            logging.getLogger("firmsync.cli").exception("refused")
+        kind = next(k for k in type(error).__mro__ if k.__name__ in EXIT).__name__
+        prefix = "Refused" if isinstance(error, Forbidden | Invalid) else "Error"
+        click.echo(f"{prefix}: {error}", err=True)
+        sys.exit(EXIT[kind])
