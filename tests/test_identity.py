@@ -121,3 +121,4 @@ def test_every_county_has_a_canonical_name() -> None:
 @given(st.from_regex(r"[0-9]{1,9}", fullmatch=True))
 def test_the_fast_check_digit_agrees_with_stdnum(body: str) -> None:
     assert cui.check_digit(body) == stdnum_cui.calc_check_digit(body)
+    assert cui._check_digit_by_tables(body) == stdnum_cui.calc_check_digit(body)

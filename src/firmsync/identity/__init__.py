@@ -8,8 +8,9 @@ Modules, one concept each (in the manner of python-stdnum):
 - :mod:`firmsync.identity.text` — diacritics (cedilla → comma-below, folding);
 - :mod:`firmsync.identity.counties` — the 41 counties and Bucharest;
 - :mod:`firmsync.identity.exceptions` — the error tree.
-"""
 
-from firmsync.identity import counties, cui, exceptions, names, onrc, text
+Import the module you need (``from firmsync.identity import cui``): the package imports none
+of them itself, so a command pays only for the ones it uses.
+"""
 
 __all__ = ["counties", "cui", "exceptions", "names", "onrc", "text"]

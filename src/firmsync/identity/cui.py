@@ -2,9 +2,12 @@
 
 Issued by ANAF (before 2003 as CIF); 2 to 10 digits, the last one a check digit. Users type
 it with or without the ``RO`` prefix that VAT payers show, with spaces, with leading zeros.
-Check digits are delegated to python-stdnum (``stdnum.ro.cui``); this module adds what
-stdnum leaves to the caller: leading zeros, telling a personal numeric code (CNP, 13 digits)
-apart from a company code, and an error ``code`` for every failure.
+The check digit is python-stdnum's (``stdnum.ro.cui.calc_check_digit``), computed here:
+importing stdnum costs a command ~18 ms of start-up (it imports ``ssl`` and ``pydoc``) and
+its function is three times slower in the import's hot loop (docs/registry.md has the
+figures); ``tests/test_identity.py`` checks that ours agrees with stdnum's on every input.
+This module adds what stdnum leaves to the caller: leading zeros, telling a personal numeric
+code (CNP, 13 digits) apart from a company code, and an error ``code`` for every failure.
 
 Remember the stdnum warning: rejecting a valid number is worse than accepting an invalid one.
 For firmsync an invalid CUI on a card means "the user opted out", so be exact.
@@ -33,9 +36,8 @@ firmsync.identity.exceptions.PersonalCode: This is a personal numeric code (CNP)
 
 from __future__ import annotations
 
+import functools
 import re
-
-from stdnum.ro import cui as _stdnum_cui
 
 from firmsync.identity.exceptions import (
     EmptyValue,
@@ -77,7 +79,7 @@ def validate(value: str) -> str:
         raise PersonalCode()
     if len(number) < 2 or len(number) > 10:
         raise InvalidLength()
-    if _stdnum_cui.calc_check_digit(number[:-1]) != number[-1]:
+    if check_digit(number[:-1]) != number[-1]:
         raise InvalidChecksum()
     return number
 
@@ -122,33 +124,38 @@ def classify(raw: str) -> tuple[str | None, str | None]:
         return None, "personal_code" if len(number) == CNP_LENGTH else "invalid_length"
     if len(number) < 2:
         return None, "invalid_length"
-    if check_digit(number[:-1]) != number[-1]:
+    if _check_digit_by_tables(number[:-1]) != number[-1]:
         return number, "wrong_check_digit"
     return number, None
 
 
 # The check digit is 10 × (digits · weights) mod 11 mod 10, the digits left-padded to nine.
-# The weighted sum of a nine-digit body is the sum of the first five digits' part and the last
-# four's, so two tables give it with two lookups.
-_HIGH = [
-    sum(int(d) * w for d, w in zip(f"{n:05d}", (7, 5, 3, 2, 1), strict=True))
-    for n in range(100_000)
-]
-_LOW = [
-    sum(int(d) * w for d, w in zip(f"{n:04d}", (7, 5, 3, 2), strict=True)) for n in range(10_000)
-]
+_WEIGHTS = (7, 5, 3, 2, 1, 7, 5, 3, 2)
 _DIGITS = "0123456789"
 
 
 def check_digit(body: str) -> str:
-    """The check digit for the digits before it: ``stdnum.ro.cui.calc_check_digit``,
-    rewritten for the import's hot loop.
-
-    It runs once per register row (4.2 million): stdnum's version takes 3.0 µs a call, this
-    one a fraction of that. ``tests/test_identity.py`` checks that both agree on every input.
+    """The check digit for the digits before it, as ``stdnum.ro.cui.calc_check_digit``.
 
     >>> check_digit('1854729')
     '0'
     """
+    total = sum(int(d) * w for d, w in zip(body.zfill(9), _WEIGHTS, strict=True))
+    return _DIGITS[10 * total % 11 % 10]
+
+
+@functools.cache
+def _tables() -> tuple[list[int], list[int]]:
+    """The weighted sums of every five-digit head and four-digit tail of a nine-digit body:
+    two lookups instead of nine products, for :func:`classify`'s millions of rows. Built on
+    first use (about a quarter of a second), never at import."""
+    head, tail = _WEIGHTS[:5], _WEIGHTS[5:]
+    high = [sum(int(d) * w for d, w in zip(f"{n:05d}", head, strict=True)) for n in range(10**5)]
+    low = [sum(int(d) * w for d, w in zip(f"{n:04d}", tail, strict=True)) for n in range(10**4)]
+    return high, low
+
+
+def _check_digit_by_tables(body: str) -> str:
     body = body.zfill(9)
-    return _DIGITS[10 * (_HIGH[int(body[:5])] + _LOW[int(body[5:])]) % 11 % 10]
+    high, low = _tables()
+    return _DIGITS[10 * (high[int(body[:5])] + low[int(body[5:])]) % 11 % 10]
