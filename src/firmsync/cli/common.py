@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING
 
 from firmsync import conf
-from firmsync.matching.index import NameIndex
-from firmsync.registry.store import RegisterStore
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from firmsync.matching.index import NameIndex
+    from firmsync.registry.store import RegisterStore
 
 __all__ = ["build_names", "err", "names_path", "open_store", "progress_bar"]
 
-err = Console(stderr=True)
+
+@functools.cache
+def err() -> Console:
+    """The console on stderr (rich is imported by the commands that print through it)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def open_store() -> RegisterStore:
+    from firmsync.registry.store import RegisterStore
+
     return RegisterStore(conf.load().register_url)
 
 
@@ -26,20 +38,31 @@ def names_path() -> Path:
 
 
 def progress_bar() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=err(),
         transient=False,
-        disable=not err.is_terminal,
+        disable=not err().is_terminal,
     )
 
 
 def build_names(store: RegisterStore) -> NameIndex:
     """Rebuild the name index from the register, with a progress bar."""
-    total = store.scalar("SELECT COUNT(*) FROM registration") or 0
+    from firmsync.matching.index import NameIndex
+    from firmsync.registry.read import registration_count
+
+    total = registration_count(store)
     with progress_bar() as bar:
         task = bar.add_task("name index", total=total)
         return NameIndex.build(store, names_path(), progress=lambda n: bar.advance(task, n))

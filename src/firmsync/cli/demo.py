@@ -8,6 +8,7 @@ from firmsync import conf
 from firmsync.cli.common import build_names, names_path, open_store
 from firmsync.cli.registry import stats_data
 from firmsync.identity import names
+from firmsync.registry import read
 from firmsync.registry.importer import import_paths
 from firmsync.registry.sample import make_sample
 from firmsync.registry.store import RegisterStore
@@ -32,13 +33,7 @@ def demo(companies: int) -> None:
     click.echo(f"Register snapshot {data['snapshot']}: {data['registrations']:,} registrations")
     for status, count in data["by_status"].items():  # type: ignore[union-attr]
         click.echo(f"  {status:<12} {count:>8,}")
-    examples = store.query(
-        "SELECT r.cui, r.name FROM registration_view AS r WHERE r.status = 'active' "
-        "AND r.cui IN (SELECT cui FROM financial) ORDER BY r.line LIMIT 3"
-    ) + store.query(
-        "SELECT cui, MIN(name) FROM registration WHERE cui IS NOT NULL "
-        "GROUP BY cui HAVING COUNT(*) > 1 LIMIT 1"
-    )
+    examples = read.examples(store, 3)
     click.echo("Try, for example:")
     for cui, name in examples:
         click.echo(f"  firmsync registry show {cui}   # {name}")

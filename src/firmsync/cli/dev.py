@@ -34,34 +34,27 @@ def _register_facts() -> Any:
     path = conf.load().data_dir / "registry.sqlite3"
     if not path.exists():
         return None
+    from firmsync.registry.read import newest_registration
     from firmsync.registry.store import RegisterStore
 
     store = RegisterStore(conf.load().register_url, create=False)
 
     def known(cui: str) -> dict[str, Any] | None:
-        rows = store.query(
-            "SELECT name, reg_number, registered_on FROM registration_view WHERE cui = ? "
-            "ORDER BY status = 'active' DESC LIMIT 1",
-            (cui,),
-        )
-        return (
-            dict(zip(("name", "reg_number", "registered_on"), rows[0], strict=True))
-            if rows
-            else None
-        )
+        row = newest_registration(store, cui)
+        return dict(zip(("name", "reg_number", "registered_on"), row, strict=True)) if row else None
 
     return known
 
 
 def _serve_until_stopped(fake: Any, host: str, port: int, variable: str) -> None:
     with fake.serve(host, port) as server:
-        err.print(f"listening on {server.url} (counts at {server.url}/__stats); Ctrl-C stops")
-        err.print(f"point firmsync at it: {variable}={server.url}", highlight=False)
+        err().print(f"listening on {server.url} (counts at {server.url}/__stats); Ctrl-C stops")
+        err().print(f"point firmsync at it: {variable}={server.url}", highlight=False)
         try:
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
-            err.print(f"stopped: {fake.stats() if hasattr(fake, 'stats') else ''}")
+            err().print(f"stopped: {fake.stats() if hasattr(fake, 'stats') else ''}")
 
 
 @dev.command("fake-anaf")

@@ -3,7 +3,6 @@ refusals turned into one line on stderr and an exit code (no traceback unless ``
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -43,6 +42,8 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except ServiceError as error:
+        import logging
+
         if logging.getLogger().isEnabledFor(logging.INFO):  # -v: the whole story
             logging.getLogger("firmsync.cli").exception("refused")
         kind = next(k for k in type(error).__mro__ if k.__name__ in EXIT).__name__

@@ -40,7 +40,7 @@ def lookup(cuis: tuple[str, ...], source: str, as_json: bool) -> None:
         try:
             canonical.append(cui_id.validate(raw))
         except IdentityError as error:
-            err.print(f"Invalid CUI {raw!r}: {error}")
+            err().print(f"Invalid CUI {raw!r}: {error}")
             sys.exit(2)
     config = conf.load()
     providers = Providers()
@@ -50,17 +50,17 @@ def lookup(cuis: tuple[str, ...], source: str, as_json: bool) -> None:
         providers.anaf = anaf_client()
     if source == "openapi" or (source == "all" and config.openapi_key):
         if not config.openapi_key:
-            err.print("openapi.ro needs a key: set FIRMSYNC_OPENAPI_KEY")
+            err().print("openapi.ro needs a key: set FIRMSYNC_OPENAPI_KEY")
             sys.exit(2)
         providers.openapi = OpenApiRoClient(config.openapi_key, config.openapi_base_url)
     looked = look_up(canonical, source, providers)
     printed, code = [], 0
     for one in looked:
         if one.error is not None:
-            err.print(f"CUI {one.cui}: {one.error} ({one.error.kind})", highlight=False)
+            err().print(f"CUI {one.cui}: {one.error} ({one.error.kind})", highlight=False)
             code = 3
         elif one.facts is None:
-            err.print(f"CUI {one.cui}: not found ({source})", highlight=False)
+            err().print(f"CUI {one.cui}: not found ({source})", highlight=False)
             code = code or 1
         else:
             printed.append(one.facts.to_dict())

@@ -172,7 +172,7 @@ def _match_file(in_file: Path, out_file: Path, workers: int | None) -> None:
             )
             writer.writerow(row)
     seconds = time.monotonic() - started
-    err.print(f"{len(rows):,} names in {seconds:.1f} s ({len(rows) / max(seconds, 1e-9):,.0f}/s)")
+    err().print(f"{len(rows):,} names in {seconds:.1f} s ({len(rows) / max(seconds, 1e-9):,.0f}/s)")
 
 
 @match.command("build")
@@ -224,7 +224,7 @@ def fit_command(companies: int, seed: int, queries: int, out: Path) -> None:
     work = Path(tempfile.mkdtemp(prefix="firmsync-fit-"))
     try:
         model = fit_model(
-            work, companies=companies, seed=seed, queries=queries, progress=lambda m: err.print(m)
+            work, companies=companies, seed=seed, queries=queries, progress=lambda m: err().print(m)
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from firmsync import conf
-from firmsync.cli.common import build_names, open_store, progress_bar
-from firmsync.identity import cui as cui_id
-from firmsync.identity.exceptions import IdentityError
-from firmsync.registry.importer import import_paths
-from firmsync.registry.sample import make_sample
-from firmsync.registry.store import RegisterStore
-from firmsync.sources.register import facts_from_register
+from firmsync.cli.common import open_store
+
+if TYPE_CHECKING:
+    from firmsync.registry.store import RegisterStore
 
 
 @click.group()
@@ -34,6 +30,10 @@ def registry() -> None:
 )
 def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
     """Import official files or folders; each file is recognised by its name."""
+    from firmsync import conf
+    from firmsync.cli.common import build_names, progress_bar
+    from firmsync.registry.importer import import_paths
+
     store = open_store()
     tasks: dict[str, int] = {}
     with progress_bar() as bar:
@@ -66,38 +66,9 @@ def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
 
 
 def stats_data(store: RegisterStore) -> dict[str, object]:
-    rejected: Counter[str] = Counter()
-    for kind, problems in store.query(
-        "SELECT kind, problems FROM import_run WHERE id IN "
-        "(SELECT MAX(id) FROM import_run GROUP BY file)"
-    ):
-        for reason, count in json.loads(problems or "{}").get("rejected", {}).items():
-            rejected[f"{kind}: {reason}"] += count
-    return {
-        "snapshot": store.meta("snapshot"),
-        "registrations": store.scalar("SELECT COUNT(*) FROM registration"),
-        "companies": store.scalar("SELECT COUNT(DISTINCT cui) FROM registration"),
-        "by_status": dict(
-            store.query(
-                "SELECT status, COUNT(*) FROM registration_view GROUP BY status ORDER BY 2 DESC"
-            )
-        ),
-        "cui_issues": dict(
-            store.query(
-                "SELECT cui_issue, COUNT(*) FROM registration WHERE cui_issue IS NOT NULL "
-                "GROUP BY cui_issue ORDER BY 2 DESC"
-            )
-        ),
-        "financial_years": {
-            f"{year} {family}": n
-            for year, family, n in store.query(
-                "SELECT year, family, COUNT(*) FROM financial GROUP BY year, family "
-                "ORDER BY year DESC, family"
-            )
-        },
-        "rejected_rows": dict(rejected),
-        "status_changes": store.scalar("SELECT COUNT(*) FROM status_change"),
-    }
+    from firmsync.registry.read import stats as register_stats
+
+    return register_stats(store)
 
 
 @registry.command("stats")
@@ -126,6 +97,10 @@ def stats(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one CompanyFacts object.")
 def show(cui: str, as_json: bool) -> None:
     """The register's facts for one CUI. Exit 1 if unknown, 2 if not a valid CUI."""
+    from firmsync.identity import cui as cui_id
+    from firmsync.identity.exceptions import IdentityError
+    from firmsync.sources.register import facts_from_register
+
     try:
         canonical = cui_id.validate(cui)
     except IdentityError as error:
@@ -184,6 +159,9 @@ def show(cui: str, as_json: bool) -> None:
 )
 def make_sample_command(companies: int, out: Path, seed: int, snapshot: object) -> None:
     """Write generated sample data in exactly the official file formats."""
+    from firmsync.cli.common import progress_bar
+    from firmsync.registry.sample import make_sample
+
     with progress_bar() as bar:
         task = bar.add_task("companies", total=companies)
         summary = make_sample(
