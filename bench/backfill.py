@@ -45,20 +45,14 @@ def main() -> None:
 
     from firmsync import conf
     from firmsync.registry.importer import import_paths
+    from firmsync.registry.read import active_with_financials
     from firmsync.registry.sample import make_sample
     from firmsync.registry.store import RegisterStore
 
     store = RegisterStore(conf.load().register_url)
     make_sample(folder / "sample", companies=args.companies)
     import_paths(store, [folder / "sample"])
-    cuis = [
-        cui
-        for (cui,) in store.query(
-            "SELECT DISTINCT r.cui FROM registration_view AS r JOIN financial AS f "
-            "ON f.cui = r.cui AND f.year = (SELECT MAX(year) FROM financial) "
-            "WHERE r.status = 'active' ORDER BY r.cui"
-        )
-    ]
+    cuis = active_with_financials(store)
     need = args.cards + args.anaf_cards
     if len(cuis) < need:
         raise SystemExit(f"the sample has {len(cuis)} such companies; raise --companies")

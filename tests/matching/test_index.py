@@ -29,7 +29,8 @@ def test_candidates_contain_the_right_registration(indexed: Indexed) -> None:
 def test_an_exact_name_comes_first_with_its_facts(indexed: Indexed) -> None:
     [(reg_number, cui, name, county)] = indexed.store.query(
         "SELECT reg_number, cui, name, county FROM registration_view "
-        "WHERE status = 'active' AND cui IS NOT NULL AND name LIKE ? ORDER BY line LIMIT 1",
+        "WHERE status = 'active' AND cui IS NOT NULL "
+        f"AND name LIKE {indexed.store.mark} ORDER BY line LIMIT 1",
         ("% SRL",),
     )
     first = indexed.index.candidates(name)[0].entry
@@ -45,7 +46,7 @@ def test_an_exact_name_comes_first_with_its_facts(indexed: Indexed) -> None:
 def test_a_mistyped_word_is_found_by_its_edits(indexed: Indexed) -> None:
     [(reg_number, name)] = indexed.store.query(
         "SELECT reg_number, name FROM registration_view WHERE status = 'active' "
-        "AND name LIKE ? AND length(name) > 16 ORDER BY line DESC LIMIT 1",
+        f"AND name LIKE {indexed.store.mark} AND length(name) > 16 ORDER BY line DESC LIMIT 1",
         ("% SRL",),
     )
     key = names.key(name)

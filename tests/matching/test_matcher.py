@@ -12,7 +12,8 @@ from .conftest import Indexed
 def _one(indexed: Indexed, ending: str) -> tuple[str, ...]:
     rows = indexed.store.query(
         "SELECT reg_number, cui, name, county, locality FROM registration_view "
-        "WHERE status = 'active' AND cui IS NOT NULL AND name LIKE ? ORDER BY line LIMIT 1",
+        "WHERE status = 'active' AND cui IS NOT NULL "
+        f"AND name LIKE {indexed.store.mark} ORDER BY line LIMIT 1",
         (f"% {ending}",),
     )
     assert rows, ending
@@ -22,7 +23,8 @@ def _one(indexed: Indexed, ending: str) -> tuple[str, ...]:
 def _unique_company(indexed: Indexed) -> tuple[str, ...]:
     for reg_number, cui, name, county, locality in indexed.store.query(
         "SELECT reg_number, cui, name, county, locality FROM registration_view "
-        "WHERE status = 'active' AND cui IS NOT NULL AND name LIKE ? ORDER BY line",
+        "WHERE status = 'active' AND cui IS NOT NULL "
+        f"AND name LIKE {indexed.store.mark} ORDER BY line",
         ("% SRL",),
     ):
         if indexed.index.sharing(Query.parse(name).key) == 1:

@@ -25,7 +25,8 @@ def test_queries_point_at_operating_registrations_and_absent_names_are_absent(
     assert any(q.county for q in present) and any(not q.county for q in present)
     for query in present:
         [(status, cui)] = store.query(
-            "SELECT status, cui FROM registration_view WHERE reg_number = ? AND dup = 0",
+            "SELECT status, cui FROM registration_view "
+            f"WHERE reg_number = {store.mark} AND dup = 0",
             (query.reg_number,),
         )
         assert status == "active" and cui == query.cui

@@ -53,7 +53,8 @@ def registration(store: RegisterStore, reg_number: str) -> dict[str, object]:
         "dup",
     )
     rows = store.query(
-        f"SELECT {', '.join(columns)} FROM registration_view WHERE reg_number = ?", (reg_number,)
+        f"SELECT {', '.join(columns)} FROM registration_view WHERE reg_number = {store.mark}",
+        (reg_number,),
     )
     assert len(rows) == 1, rows
     return dict(zip(columns, rows[0], strict=True))
@@ -222,7 +223,8 @@ def test_a_newer_snapshot_updates_in_place_and_records_status_changes(loaded, tm
     assert changes == [("J2022000001360", "2026-10-02", "active", "dissolution")]
     assert store.meta("snapshot") == "2026-10-02"
     seen = store.query(
-        "SELECT first_seen, last_seen FROM registration WHERE reg_number = ?", ("J2022000001360",)
+        f"SELECT first_seen, last_seen FROM registration WHERE reg_number = {store.mark}",
+        ("J2022000001360",),
     )
     assert seen == [("2026-09-02", "2026-10-02")]
 

@@ -16,6 +16,7 @@ from firmsync.identity import names
 from firmsync.matching.index import NameIndex
 from firmsync.matching.queries import LabelledQuery
 from firmsync.matching.result import Candidate, Match
+from firmsync.registry import read
 from firmsync.registry.store import RegisterStore
 
 __all__ = ["BruteForce"]
@@ -33,8 +34,8 @@ class BruteForce:
 
     @classmethod
     def from_store(cls, store: RegisterStore) -> BruteForce:
-        columns = "reg_number, cui, name, county, locality, status"
-        rows = store.query(f"SELECT {columns} FROM registration_view")
+        columns = ("reg_number", "cui", "name", "county", "locality", "status")
+        rows = [row for batch in read.registrations(store, columns) for row in batch]
         return cls([names.key(row[2]) for row in rows], lambda found: [rows[i] for i in found])
 
     @classmethod

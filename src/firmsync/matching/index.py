@@ -40,6 +40,7 @@ import pyarrow.ipc
 import tantivy
 
 from firmsync.identity import names
+from firmsync.registry import read
 from firmsync.registry.store import RegisterStore
 
 __all__ = [
@@ -178,12 +179,11 @@ class NameIndex:
         writer = index.writer(heap_size=300_000_000, num_threads=threads)
         count = 0
         workers = workers or min(os.cpu_count() or 1, 4)
-        columns = ", ".join(_COLUMNS)
         tasks: Iterator[tuple[str | None, Any]]
         if store.dialect == "sqlite":  # the workers read too: see RegisterStore.rowid_ranges
             tasks = ((store.url, span) for span in store.rowid_ranges(BATCH))
         else:
-            batches = store.batches(f"SELECT {columns} FROM registration_view", size=BATCH)
+            batches = read.registrations(store, _COLUMNS, size=BATCH)
             tasks = ((None, rows) for rows in batches)
         with (
             multiprocessing.get_context("fork").Pool(workers) as pool,

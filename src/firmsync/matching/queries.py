@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from firmsync.identity import names
 from firmsync.matching.noise import KINDS, noisy
-from firmsync.registry import vocabulary
+from firmsync.registry import read, vocabulary
 from firmsync.registry.sample import coined_word, company_core
 from firmsync.registry.store import RegisterStore
 
@@ -39,7 +39,7 @@ def _present(
     store: RegisterStore, count: int, rng: random.Random, with_county: float
 ) -> list[LabelledQuery]:
     # Registrations are drawn by source line, the one number every row has on every database.
-    top = store.scalar("SELECT MAX(line) FROM registration") or 0
+    top = read.highest_line(store)
     picked: list[LabelledQuery] = []
     seen: set[int] = set()
     while len(picked) < count and len(seen) < top:
@@ -49,12 +49,7 @@ def _present(
         rows = []
         for start in range(0, len(lines), _VARIABLES):
             part = lines[start : start + _VARIABLES]
-            rows += store.query(
-                "SELECT line, reg_number, cui, name, county, locality FROM registration_view "
-                f"WHERE line IN ({','.join('?' * len(part))}) AND status = 'active' "
-                "AND cui IS NOT NULL",
-                part,
-            )
+            rows += read.registrations_by_line(store, part)
         for _, reg_number, cui, name, county, locality in sorted(rows):
             if len(picked) == count:
                 break
@@ -98,7 +93,7 @@ def _near(word: str, words: set[str]) -> bool:
 def _absent(store: RegisterStore, count: int, rng: random.Random) -> list[LabelledQuery]:
     registered: set[int] = set()  # every registered name, and its words in any order
     words: set[str] = set()
-    for (name,) in store.query("SELECT name FROM registration"):
+    for name in read.all_names(store):
         key = names.key(name)
         registered.add(hash(key))
         registered.add(hash(" ".join(sorted(key.split()))))

@@ -33,6 +33,7 @@ from firmsync.matching.matcher import Matcher
 from firmsync.matching.model import Model, fit
 from firmsync.matching.queries import LabelledQuery, sample_queries
 from firmsync.matching.scoring import FEATURES, Query
+from firmsync.registry import read
 from firmsync.registry.importer import import_paths
 from firmsync.registry.sample import make_sample
 from firmsync.registry.store import RegisterStore
@@ -68,7 +69,7 @@ def training_set(
         held = drawn[kept:queries]
         with store.transaction():
             for query in held:
-                store.execute("DELETE FROM registration WHERE cui = ?", (query.cui,))
+                read.delete_company(store, query.cui)
         gone = [replace(q, reg_number=None, cui=None) for q in held]
         index = NameIndex.build(store, directory / "names", threads=1)
     finally:

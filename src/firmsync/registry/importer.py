@@ -145,6 +145,7 @@ class _Importer:
 
     # --- per kind ----------------------------------------------------------------------
     def status_labels(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
+        mark = self.store.mark
         rows = [
             (
                 label.code,
@@ -156,19 +157,23 @@ class _Importer:
         ]
         with self.store.transaction():
             for row in rows:
-                self.store.execute("DELETE FROM status_label WHERE code = ?", row[:1])
+                self.store.execute(f"DELETE FROM status_label WHERE code = {mark}", row[:1])
                 self.store.execute(
-                    "INSERT INTO status_label (code, label, category, rank) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO status_label (code, label, category, rank) "
+                    f"VALUES ({self.store.marks(4)})",
                     row,
                 )
 
     def caen_versions(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
         rows = list(_counted(onrc.parse_caen_versions(source), source.report, tick))
+        mark = self.store.mark
         with self.store.transaction():
             for row in rows:
-                self.store.execute("DELETE FROM caen_version WHERE code = ?", row[:1])
+                self.store.execute(f"DELETE FROM caen_version WHERE code = {mark}", row[:1])
                 self.store.execute(
-                    "INSERT INTO caen_version (code, description, revision) VALUES (?, ?, ?)", row
+                    "INSERT INTO caen_version (code, description, revision) "
+                    f"VALUES ({self.store.marks(3)})",
+                    row,
                 )
 
     def caen_titles(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
@@ -180,7 +185,9 @@ class _Importer:
         with self.store.transaction():
             for code, revision in rows:
                 self.store.execute(
-                    "DELETE FROM caen_title WHERE code = ? AND revision = ?", (code, revision)
+                    f"DELETE FROM caen_title WHERE code = {self.store.mark} "
+                    f"AND revision = {self.store.mark}",
+                    (code, revision),
                 )
         self.store.bulk_load(
             "caen_title", ("code", "revision", "title"), ((c, r, t) for (c, r), t in rows.items())
@@ -239,16 +246,18 @@ class _Importer:
                 f"SELECT reg_number FROM {stage} GROUP BY reg_number HAVING COUNT(*) > 1"
             )
         ]
+        mark = self.store.mark
         for reg_number in twice:
             lines = [
                 row[0]
                 for row in self.store.query(
-                    f"SELECT line FROM {stage} WHERE reg_number = ? ORDER BY line", (reg_number,)
+                    f"SELECT line FROM {stage} WHERE reg_number = {mark} ORDER BY line",
+                    (reg_number,),
                 )
             ]
             for dup, line in enumerate(lines[1:], start=1):
                 self.store.execute(
-                    f"UPDATE {stage} SET dup = ? WHERE reg_number = ? AND line = ?",
+                    f"UPDATE {stage} SET dup = {mark} WHERE reg_number = {mark} AND line = {mark}",
                     (dup, reg_number, line),
                 )
                 report.warn(
@@ -322,8 +331,9 @@ class _Importer:
                 store.execute(
                     "INSERT INTO status_change "
                     "(reg_number, snapshot, old_status, new_status, old_codes, new_codes) "
-                    f"SELECT n.reg_number, ?, o.status, n.status, o.codes, n.codes FROM {stage} "
-                    "AS n JOIN registration_status AS o ON o.reg_number = n.reg_number "
+                    f"SELECT n.reg_number, {store.mark}, o.status, n.status, o.codes, n.codes "
+                    f"FROM {stage} AS n JOIN registration_status AS o "
+                    "ON o.reg_number = n.reg_number "
                     f"WHERE o.codes {distinct} n.codes",
                     (snapshot,),
                 )
@@ -388,8 +398,9 @@ class _Importer:
         # Rows go in ordered by CUI: the CUI index is then written in its own order, each page
         # once, instead of at random.
         with _phase(f"financials {year} {family}: into the register"), self.store.transaction():
+            mark = self.store.mark
             self.store.execute(
-                "DELETE FROM financial WHERE year = ? AND family = ?", (year, family)
+                f"DELETE FROM financial WHERE year = {mark} AND family = {mark}", (year, family)
             )
             self.store.execute(f"INSERT INTO financial SELECT * FROM {stage} ORDER BY cui")
         self.store.drop_table(stage)
@@ -425,7 +436,7 @@ class _Importer:
                 log.close()
         self.store.execute(
             "INSERT INTO import_run (file, kind, snapshot, started, finished, rows_read, "
-            "rows_loaded, rows_rejected, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"rows_loaded, rows_rejected, problems) VALUES ({self.store.marks(9)})",
             (
                 item.path.name,
                 item.kind,

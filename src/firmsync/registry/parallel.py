@@ -143,7 +143,7 @@ def load_file(
         # The other parts need the table's definition: copy it into their files first.
         for url, table, _ in parts[1:]:
             copy = RegisterStore(url, create=False)
-            ddl = store.scalar("SELECT sql FROM sqlite_master WHERE name = ?", (table,))
+            ddl = store.scalar(f"SELECT sql FROM sqlite_master WHERE name = {store.mark}", (table,))
             copy.execute(str(ddl))
             copy.close()
     started = time.perf_counter()

@@ -77,7 +77,7 @@ _INDEXES = {
     "status_change": ("reg_number",),
     "caen_authorised": ("reg_number",),
     "representative": ("reg_number",),
-    "financial": ("cui",),
+    "financial": ("cui, year",),
 }
 
 
@@ -122,14 +122,22 @@ class RegisterStore:
             self.create_schema()
 
     # --- plumbing ----------------------------------------------------------------------
-    def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+    # Statements are written for the store's driver: parameters are the driver's marks
+    # (``mark``, ``marks(n)``) and their values are always bound by the driver.
+    @property
+    def mark(self) -> str:
+        """The driver's parameter mark: ``?`` (apsw) or ``%s`` (psycopg)."""
+        return "%s" if self.dialect == "postgresql" else "?"
+
+    def marks(self, count: int) -> str:
+        """``count`` parameter marks, comma-separated, for ``IN (…)`` and ``VALUES (…)``."""
+        return ", ".join([self.mark] * count)
 
     def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
-        self.connection.execute(self._sql(sql), tuple(params))
+        self.connection.execute(sql, tuple(params))
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in self.connection.execute(self._sql(sql), tuple(params))]
+        return [tuple(row) for row in self.connection.execute(sql, tuple(params))]
 
     def batches(
         self, sql: str, params: Iterable[Any] = (), *, size: int = 50_000
@@ -143,7 +151,7 @@ class RegisterStore:
         # A server-side cursor, so that PostgreSQL sends the rows as they are read.
         with self.connection.transaction(), self.connection.cursor(name="batches") as cursor:
             cursor.itersize = size
-            cursor.execute(self._sql(sql), tuple(params))
+            cursor.execute(sql, tuple(params))
             while batch := cursor.fetchmany(size):
                 yield [tuple(row) for row in batch]
 
@@ -186,10 +194,23 @@ class RegisterStore:
             self.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
 
     def create_schema(self) -> None:
-        for table in _TABLES:
-            self._create(table)
-            self.create_indexes(table)
-        self.create_views()
+        """A new register gets the current schema; an older one is migrated forward
+        (:mod:`firmsync.registry.schema`); a newer one is refused."""
+        from firmsync.registry import schema
+
+        if not self.has_table("registration"):
+            for table in _TABLES:
+                self._create(table)
+                self.create_indexes(table)
+            self.create_views()
+            self.set_meta(schema.KEY, str(schema.VERSION))
+            return
+        schema.migrate(self)
+
+    def has_table(self, table: str) -> bool:
+        if self.dialect == "postgresql":
+            return self.scalar("SELECT to_regclass(%s)", (table,)) is not None
+        return self.scalar("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)) is not None
 
     def create_views(self) -> None:
         """``registration_view``: each registration with its status (``unknown`` if none)."""
@@ -281,11 +302,11 @@ class RegisterStore:
         return count
 
     def set_meta(self, key: str, value: str) -> None:
-        self.execute("DELETE FROM meta WHERE key = ?", (key,))
-        self.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+        self.execute(f"DELETE FROM meta WHERE key = {self.mark}", (key,))
+        self.execute(f"INSERT INTO meta (key, value) VALUES ({self.marks(2)})", (key, value))
 
     def meta(self, key: str) -> str | None:
-        value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        value = self.scalar(f"SELECT value FROM meta WHERE key = {self.mark}", (key,))
         return str(value) if value is not None else None
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from firmsync.identity import address as address_id
+from firmsync.registry import read
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.facts import (
     Address,
@@ -33,35 +34,6 @@ _STATUS_ORDER = {
 }
 
 
-_COLUMNS = (
-    "cui",
-    "reg_number",
-    "name",
-    "euid",
-    "legal_form",
-    "registered_on",
-    "status",
-    "status_codes",
-    "last_seen",
-    *_ADDRESS,
-)
-_FIGURES = (
-    "cui",
-    "year",
-    "caen",
-    "turnover",
-    "net_profit",
-    "net_loss",
-    "employees",
-    "total_revenue",
-    "total_expenses",
-    "equity",
-    "share_capital",
-    "total_debts",
-    "fixed_assets",
-    "current_assets",
-    "cash",
-)
 _FROM_REGISTER = (
     "name",
     "reg_number",
@@ -95,16 +67,12 @@ def facts_from_register_many(
     batch of a sync: 100 CUIs in 6 statements rather than 600)."""
     wanted = list(dict.fromkeys(cuis))
     found: dict[str, CompanyFacts | None] = dict.fromkeys(wanted)
-    labels = dict(store.query("SELECT code, label FROM status_label"))
+    labels = read.status_labels(store)
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         for cui, facts in _facts(store, chunk, labels).items():
             found[cui] = facts
     return found
-
-
-def _in(column: str, values: list[str]) -> str:
-    return f"{column} IN ({', '.join('?' * len(values))})"
 
 
 def _facts(
@@ -113,10 +81,7 @@ def _facts(
     labels: dict[str, str],
 ) -> dict[str, CompanyFacts]:
     registrations: dict[str, list[dict[str, Any]]] = {}
-    for row in store.query(
-        f"SELECT {', '.join(_COLUMNS)} FROM registration_view WHERE {_in('cui', cuis)}", cuis
-    ):
-        values = dict(zip(_COLUMNS, row, strict=True))
+    for values in read.facts_rows(store, cuis):
         registrations.setdefault(values["cui"], []).append(values)
     for rows in registrations.values():
         rows.sort(
@@ -129,39 +94,16 @@ def _facts(
     caen: dict[str, list[Caen]] = {}
     people: dict[str, list[Representative]] = {}
     if mains:
-        for reg_number, code, revision, title in store.query(
-            "SELECT a.reg_number, a.code, a.revision, t.title FROM caen_authorised AS a "
-            "LEFT JOIN caen_title AS t ON t.code = a.code AND t.revision = a.revision "
-            f"WHERE {_in('a.reg_number', mains)} ORDER BY a.code",
-            mains,
-        ):
+        for reg_number, code, revision, title in read.authorised_caen(store, mains):
             caen.setdefault(reg_number, []).append(Caen(code, revision, title))
-        for reg_number, name, role in store.query(
-            "SELECT reg_number, name, role FROM representative "
-            f"WHERE {_in('reg_number', mains)} ORDER BY name",
-            mains,
-        ):
+        for reg_number, name, role in read.representatives(store, mains):
             people.setdefault(reg_number, []).append(Representative(name, role))
     figures: dict[str, list[dict[str, Any]]] = {}
-    for row in store.query(
-        f"SELECT {', '.join(_FIGURES)} FROM financial WHERE {_in('cui', cuis)} "
-        "ORDER BY cui, year DESC, family",
-        cuis,
-    ):
-        values = dict(zip(_FIGURES, row, strict=True))
+    for values in read.financial_rows(store, cuis):
         figures.setdefault(values["cui"], []).append(values)
     # The title of each company's main activity: the newest year's CAEN (MF files: rev. 2).
     codes = list({rows[0]["caen"] for rows in figures.values() if rows[0]["caen"]})
-    titles = (
-        dict(
-            store.query(
-                f"SELECT code, title FROM caen_title WHERE revision = 2 AND {_in('code', codes)}",
-                codes,
-            )
-        )
-        if codes
-        else {}
-    )
+    titles = read.caen_titles(store, codes)
     return {
         cui: _company(
             cui,

@@ -1,0 +1,63 @@
+"""The register's schema version: an older register is migrated when opened, a newer one is
+refused with a line saying what to do, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from firmsync.registry import schema
+from firmsync.registry.importer import import_paths
+from firmsync.registry.read import registration_count
+from firmsync.registry.store import RegisterStore
+
+from .snapshot import write_snapshot
+
+
+def _indexes(store: RegisterStore, table: str) -> set[str]:
+    if store.dialect == "postgresql":
+        sql = (
+            "SELECT indexname FROM pg_indexes "
+            "WHERE tablename = %s AND schemaname = ANY(current_schemas(false))"
+        )
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+    return {name for (name,) in store.query(sql, (table,))}
+
+
+def _as_version_1(store: RegisterStore) -> None:
+    """What a register made before schema versions looks like: no version, the old index."""
+    store.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    store.execute("DROP INDEX financial_cui_year")
+    store.execute("CREATE INDEX financial_cui ON financial (cui)")
+
+
+def test_a_new_register_has_the_current_version(store: RegisterStore) -> None:
+    assert schema.version_of(store) == schema.VERSION == 2
+    assert "financial_cui_year" in _indexes(store, "financial")
+
+
+def test_an_older_register_is_migrated_when_opened_and_keeps_its_rows(
+    register_url: str, tmp_path: Path
+) -> None:
+    store = RegisterStore(register_url)
+    import_paths(store, [write_snapshot(tmp_path / "snapshot")])
+    rows = registration_count(store)
+    _as_version_1(store)
+    assert schema.version_of(store) == 1
+    store.close()
+    reopened = RegisterStore(register_url)
+    assert schema.version_of(reopened) == 2
+    assert {"financial_cui_year"} <= _indexes(reopened, "financial")
+    assert "financial_cui" not in _indexes(reopened, "financial")
+    assert registration_count(reopened) == rows > 0
+    reopened.close()
+
+
+def test_a_register_from_a_newer_firmsync_is_refused(register_url: str) -> None:
+    store = RegisterStore(register_url)
+    store.set_meta("schema_version", str(schema.VERSION + 1))
+    store.close()
+    with pytest.raises(schema.SchemaTooNew, match="upgrade firmsync"):
+        RegisterStore(register_url)
