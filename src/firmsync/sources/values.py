@@ -16,8 +16,6 @@ import datetime
 import re
 from typing import Any
 
-import caen_romania
-
 from firmsync.identity.text import fold, to_comma_below
 from firmsync.registry import onrc
 
@@ -80,6 +78,8 @@ def iso_date(value: Any) -> str | None:
 
 def caen_code(value: Any) -> str | None:
     """A 4-digit CAEN class with lost leading zeros restored (ANAF sends ``610`` for ``0610``)."""
+    import caen_romania  # (its tables load on import: only commands that read CAEN pay)
+
     if isinstance(value, str) and value.strip().isdigit():
         value = value.strip().zfill(4)
     code = caen_romania.normalize_code(value) if value not in (None, "", " ") else None
@@ -87,6 +87,10 @@ def caen_code(value: Any) -> str | None:
 
 
 def caen_title(code: str, revision: int = 2) -> str | None:
+    """The official title of a CAEN class, from the INS tables that caen-romania ships: ANAF
+    gives codes without titles, and an ANAF-only lookup has no register to read N_CAEN from."""
+    import caen_romania
+
     found = caen_romania.title(code, rev=revision)
     return to_comma_below(found) if found else None
 
