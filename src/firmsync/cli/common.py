@@ -57,12 +57,12 @@ def progress_bar() -> Progress:
     )
 
 
-def build_names(store: RegisterStore) -> NameIndex:
+def build_names() -> NameIndex:
     """Rebuild the name index from the register, with a progress bar."""
-    from firmsync.matching.index import NameIndex
-    from firmsync.registry.read import registration_count
+    from firmsync.enrichment.services.register import name_index_build
 
-    total = registration_count(store)
     with progress_bar() as bar:
-        task = bar.add_task("name index", total=total)
-        return NameIndex.build(store, names_path(), progress=lambda n: bar.advance(task, n))
+        task = bar.add_task("name index", total=None)
+        return name_index_build(
+            progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )

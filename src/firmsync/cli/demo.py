@@ -6,7 +6,7 @@ import click
 
 from firmsync import conf
 from firmsync.cli.common import build_names, names_path, open_store
-from firmsync.cli.registry import stats_data
+from firmsync.enrichment.services.register import register_stats
 from firmsync.identity import names
 from firmsync.registry import read
 from firmsync.registry.importer import import_paths
@@ -28,8 +28,8 @@ def demo(companies: int) -> None:
         import_paths(store, [sample], reports_dir=config.data_dir / "import-reports")
     if not (names_path() / "meta.json").exists():
         click.echo("Indexing the names …")
-        build_names(store)
-    data = stats_data(store)
+        build_names()
+    data = register_stats()
     click.echo(f"Register snapshot {data['snapshot']}: {data['registrations']:,} registrations")
     for status, count in data["by_status"].items():  # type: ignore[union-attr]
         click.echo(f"  {status:<12} {count:>8,}")

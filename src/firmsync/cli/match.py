@@ -108,7 +108,11 @@ def match(
     if not name:
         click.echo(ctx.get_help())
         ctx.exit(2)
-    result = _matcher().match(name, county, locality)
+    from firmsync.cli.edge import refusals
+    from firmsync.enrichment.services.register import register_search
+
+    with refusals():
+        result = register_search(name, county=county, locality=locality)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -178,11 +182,7 @@ def _match_file(in_file: Path, out_file: Path, workers: int | None) -> None:
 @match.command("build")
 def build_command() -> None:
     """Rebuild the name index from the register."""
-    store = open_store()
-    try:
-        index = build_names(store)
-    finally:
-        store.close()
+    index = build_names()
     click.echo(f"name index: {index.documents:,} registrations in {index.meta['seconds']:.1f} s")
 
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from firmsync.cli.common import open_store
-
 if TYPE_CHECKING:
-    from firmsync.registry.store import RegisterStore
+    pass
 
 
 @click.group()
@@ -30,25 +27,28 @@ def registry() -> None:
 )
 def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
     """Import official files or folders; each file is recognised by its name."""
-    from firmsync import conf
-    from firmsync.cli.common import build_names, progress_bar
-    from firmsync.registry.importer import import_paths
+    from firmsync.cli.common import progress_bar
+    from firmsync.cli.edge import refusals
+    from firmsync.enrichment.services.register import register_import
 
-    store = open_store()
     tasks: dict[str, int] = {}
-    with progress_bar() as bar:
+    with progress_bar() as bar, refusals():
 
         def progress(name: str, total: int | None, advance: int) -> None:
             if name not in tasks:
                 tasks[name] = bar.add_task(name, total=total)
             bar.update(tasks[name], advance=advance)
 
-        result = import_paths(
-            store,
+        def names(done: int, total: int) -> None:
+            if "name index" not in tasks:
+                tasks["name index"] = bar.add_task("name index", total=total)
+            bar.update(tasks["name index"], completed=done)
+
+        result, index = register_import(
             list(paths),
             snapshot=snapshot.date() if snapshot else None,  # type: ignore[attr-defined]
-            reports_dir=conf.load().data_dir / "import-reports",
             progress=progress,
+            names_progress=names,
         )
     for item, report in result.files:
         click.echo(
@@ -59,23 +59,16 @@ def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
             click.echo(f"  {problem}")
     for path in result.skipped:
         click.echo(f"{path}: not an official file firmsync knows; skipped")
-    if not result.files:
-        raise click.ClickException("no official files found")
-    index = build_names(store)  # names and statuses may have changed: the index follows
     click.echo(f"name index: {index.documents:,} registrations in {index.meta['seconds']:.1f} s")
-
-
-def stats_data(store: RegisterStore) -> dict[str, object]:
-    from firmsync.registry.read import stats as register_stats
-
-    return register_stats(store)
 
 
 @registry.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(as_json: bool) -> None:
     """Companies by status, snapshot date, financial years, rejected rows by reason."""
-    data = stats_data(open_store())
+    from firmsync.enrichment.services.register import register_stats
+
+    data = register_stats()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -97,25 +90,16 @@ def stats(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one CompanyFacts object.")
 def show(cui: str, as_json: bool) -> None:
     """The register's facts for one CUI. Exit 1 if unknown, 2 if not a valid CUI."""
-    from firmsync.identity import cui as cui_id
-    from firmsync.identity.exceptions import IdentityError
-    from firmsync.sources.register import facts_from_register
+    from firmsync.cli.edge import refusals
+    from firmsync.enrichment.services.register import register_facts
 
-    try:
-        canonical = cui_id.validate(cui)
-    except IdentityError as error:
+    with refusals():
+        facts = register_facts(cui)
+    from firmsync.identity import cui as cui_id
+
+    if not cui_id.is_valid(facts.cui):
         # Old records carry CUIs with a wrong check digit; the register keeps them (flagged).
-        digits, issue = cui_id.classify(cui)
-        facts = facts_from_register(open_store(), digits) if digits else None
-        if facts is None:
-            click.echo(f"Invalid CUI {cui!r}: {error} ({error.code})", err=True)
-            sys.exit(2)
-        click.echo(f"Note: CUI {digits} has a wrong check digit ({issue}).", err=True)
-        canonical = digits
-    facts = facts_from_register(open_store(), canonical)
-    if facts is None:
-        click.echo(f"CUI {canonical} is not in the register.", err=True)
-        sys.exit(1)
+        click.echo(f"Note: CUI {facts.cui} has a wrong check digit.", err=True)
     if as_json:
         click.echo(facts.to_json(indent=2))
         return

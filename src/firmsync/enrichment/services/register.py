@@ -1,0 +1,133 @@
+"""The register as users ask it: a company's facts by CUI, companies by name, its figures.
+
+``firmsync registry show|stats``, ``firmsync match`` and the API's ``/registry`` routes call
+these. They import no Django: a command that only reads the register starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from firmsync import conf
+from firmsync.crm.errors import Invalid, NotFound
+
+if TYPE_CHECKING:
+    from firmsync.matching.index import NameIndex
+    from firmsync.matching.matcher import Matcher
+    from firmsync.matching.result import Match
+    from firmsync.registry.importer import ImportResult
+    from firmsync.registry.store import RegisterStore
+    from firmsync.sources.facts import CompanyFacts
+
+__all__ = [
+    "name_index_build",
+    "register_facts",
+    "register_import",
+    "register_search",
+    "register_stats",
+]
+
+_opened = threading.local()  # (a connection and an open index are not shared by threads)
+
+
+def _store() -> RegisterStore:
+    from firmsync.registry.store import RegisterStore
+
+    url = conf.load().register_url
+    held = getattr(_opened, "store", None)
+    if held is None or held.url != url:
+        held = _opened.store = RegisterStore(url)
+    return held
+
+
+def _matcher() -> Matcher:
+    """The name index, opened once a thread and again when it is rebuilt."""
+    from firmsync.matching.index import IndexMissing
+    from firmsync.matching.matcher import Matcher
+
+    path = conf.load().data_dir / "names"
+    try:
+        version = (path, (path / "meta.json").stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise NotFound("there is no name index yet: `firmsync match build` builds it") from None
+    held = getattr(_opened, "matcher", None)
+    if held is None or held[0] != version:
+        try:
+            held = _opened.matcher = (version, Matcher.open(path))
+        except IndexMissing as error:
+            raise NotFound(str(error)) from None
+    return held[1]
+
+
+def register_facts(cui: str) -> CompanyFacts:
+    """The register's facts for a CUI as typed (``RO``, spaces). A CUI with a wrong check
+    digit is refused unless the register holds it: old records carry such codes."""
+    from firmsync.identity import cui as cui_id
+    from firmsync.sources.register import facts_from_register
+
+    digits, issue = cui_id.classify(cui)
+    if digits is None or (issue is not None and issue != "wrong_check_digit"):
+        raise Invalid("cui", f"{cui!r} is not a valid CUI ({issue})")
+    facts = facts_from_register(_store(), digits)
+    if facts is None:
+        if issue is not None:
+            raise Invalid("cui", f"{cui!r} is not a valid CUI ({issue})")
+        raise NotFound(f"CUI {digits} is not in the register")
+    return facts
+
+
+def register_search(name: str, *, county: str | None = None, locality: str | None = None) -> Match:
+    """The registration behind a typed name: linked, review (ranked candidates) or none."""
+    if not name.strip():
+        raise Invalid("name", "type a company name")
+    return _matcher().match(name, county or None, locality or None)
+
+
+def register_stats() -> dict[str, Any]:
+    from firmsync.registry.read import stats
+
+    return stats(_store())
+
+
+def register_import(
+    paths: list[Path],
+    *,
+    snapshot: datetime.date | None = None,
+    progress: Callable[[str, int | None, int], None] | None = None,
+    names_progress: Callable[[int, int], None] | None = None,
+) -> tuple[ImportResult, NameIndex]:
+    """Import official files or folders (each recognised by its name), then bring the name
+    index up to date; every problem is reported under ``<data>/import-reports``."""
+    from firmsync.registry.importer import import_paths
+
+    result = import_paths(
+        _store(),
+        list(paths),
+        snapshot=snapshot,
+        reports_dir=conf.load().data_dir / "import-reports",
+        progress=progress,
+    )
+    if not result.files:
+        raise Invalid("paths", "no official files found")
+    return result, name_index_build(progress=names_progress)
+
+
+def name_index_build(*, progress: Callable[[int, int], None] | None = None) -> NameIndex:
+    """Rebuild the name index from the register; ``progress(done, total)`` as it goes."""
+    from firmsync.matching.index import NameIndex
+    from firmsync.registry.read import registration_count
+
+    store = _store()
+    total, done = registration_count(store), 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, total)
+
+    return NameIndex.build(store, conf.load().data_dir / "names", progress=advance)
