@@ -4,8 +4,7 @@
 
 The fake runs as its own process (``firmsync dev fake-anaf``), enforcing 100 CUIs per
 request and ``--rate`` requests per second, counting violations and how many times each CUI
-was delivered. The client paces through the deployment's shared pace (here a SQLite file, as
-in the embedded setup). Two runs:
+was delivered. The client paces itself, as the deployment's one fetcher does. Two runs:
 
 1. no failures: CUIs/s over the whole run, rate-limit violations;
 2. ``--failures`` of the requests failing, each in one of every transient way (firewall
@@ -22,15 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
 from firmsync.identity import cui as cui_code
 from firmsync.sources.anaf.client import AnafClient
+from firmsync.sources.anaf.pace import IntervalPace
 from firmsync.sources.fake.server import fake_anaf_process
-from firmsync.sources.pacing import SqlitePace
 
 TIMEOUT, HANG = 5.0, 6.0
 
@@ -40,11 +37,11 @@ def cuis(count: int) -> list[str]:
     return [body + cui_code.check_digit(body) for body in bodies]
 
 
-def run(count: int, rate: float, failures: float, pace_file: Path) -> dict:
+def run(count: int, rate: float, failures: float) -> dict:
     options = ["--rate", str(rate), "--scenario", "flaky", "--failure-rate", str(failures)]
     with fake_anaf_process(*options, "--hang", str(HANG)) as url:
         wanted = cuis(count)
-        pace = SqlitePace(pace_file, rate, name=f"bench-{failures}")
+        pace = IntervalPace(rate)
         calls = requests = 0
         fetched: set[str] = set()
         started = time.perf_counter()
@@ -74,24 +71,22 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1.0)
     parser.add_argument("--failures", type=float, default=0.2)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        pace_file = Path(folder) / "pace.sqlite3"
-        for share in (0.0, args.failures):
-            figures = run(args.cuis, args.rate, share, pace_file)
-            print(f"\n# {share:.0%} of requests failing, fake allowing {args.rate:g} request/s")
-            print(
-                f"fetched {figures['fetched']:,} of {args.cuis:,} CUIs in {figures['wall']:.1f} s"
-                f" = {figures['fetched'] / figures['wall']:.1f} CUIs/s"
-            )
-            print(
-                f"requests sent {figures['sent']} (the fake saw {figures['requests']}), "
-                f"calls {figures['calls']}, rate-limit violations {figures['violations']}"
-            )
-            print(f"failures injected: {figures['injected'] or 'none'}")
-            print(
-                f"CUIs delivered: {figures['cuis_served']:,}, most deliveries of one CUI: "
-                f"{figures['most_served']}"
-            )
+    for share in (0.0, args.failures):
+        figures = run(args.cuis, args.rate, share)
+        print(f"\n# {share:.0%} of requests failing, fake allowing {args.rate:g} request/s")
+        print(
+            f"fetched {figures['fetched']:,} of {args.cuis:,} CUIs in {figures['wall']:.1f} s"
+            f" = {figures['fetched'] / figures['wall']:.1f} CUIs/s"
+        )
+        print(
+            f"requests sent {figures['sent']} (the fake saw {figures['requests']}), "
+            f"calls {figures['calls']}, rate-limit violations {figures['violations']}"
+        )
+        print(f"failures injected: {figures['injected'] or 'none'}")
+        print(
+            f"CUIs delivered: {figures['cuis_served']:,}, most deliveries of one CUI: "
+            f"{figures['most_served']}"
+        )
 
 
 if __name__ == "__main__":

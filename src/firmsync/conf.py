@@ -21,8 +21,9 @@ settings. Defaults give the embedded single-machine setup: everything under ``./
 | ``FIRMSYNC_PRICE_INCLUDED`` | ``2000`` companies a month |
 | ``FIRMSYNC_PRICE_EACH`` | ``0.003`` EUR per company beyond |
 
-The ANAF pace is kept where every process sees it: in Redis when the queue is Redis, else
-in the CRM's database (:mod:`firmsync.sources.pacing`).
+One process of the deployment sends ANAF's requests at a time, the one that holds the
+fetcher's lease: in Redis when the queue is Redis, else in the CRM's database
+(:mod:`firmsync.enrichment.lease`).
 """
 
 from __future__ import annotations
@@ -54,9 +55,9 @@ class Config:
     price_each: str
 
     @property
-    def pace_url(self) -> str:
-        """Where the deployment's ANAF pace is kept: Redis if the queue is there, else the
-        CRM's database."""
+    def lease_url(self) -> str:
+        """Where the ANAF fetcher's lease is held: Redis if the queue is there, else the CRM's
+        database (PostgreSQL's advisory lock; on SQLite, a file lock in the data folder)."""
         return self.queue_url if self.queue_url.startswith("redis") else self.database_url
 
 

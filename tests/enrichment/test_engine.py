@@ -17,7 +17,7 @@ from firmsync.registry.store import RegisterStore
 from firmsync.sources.anaf.client import AnafClient
 from firmsync.sources.fake.anaf import FakeAnaf, made_up_record
 from firmsync.sources.lookup import Providers
-from firmsync.sources.pacing import LocalPace
+from firmsync.sources.anaf.pace import IntervalPace
 from firmsync.sources.resilience import Backoff
 
 from .conftest import CARDIOFORCE, LEMNLIND, TRADECENTER, Clock
@@ -35,7 +35,7 @@ def live(register: RegisterStore, fake: FakeAnaf, clock: Clock) -> Iterator[Engi
     with (
         fake.serve() as server,
         AnafClient(
-            server.url, pace=LocalPace(25.0), timeout=0.5, backoff=Backoff(0.01, 0.02, 2)
+            server.url, pace=IntervalPace(25.0), timeout=0.5, backoff=Backoff(0.01, 0.02, 2)
         ) as anaf,
     ):
         yield Engine(Providers(register=register, anaf=anaf), "all", None, clock)

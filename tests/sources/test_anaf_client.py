@@ -10,7 +10,7 @@ from firmsync.identity import cui as cui_code
 from firmsync.sources.anaf.client import AnafClient
 from firmsync.sources.errors import Blocked, Malformed, Transient
 from firmsync.sources.fake.anaf import FAILURES, FakeAnaf
-from firmsync.sources.pacing import LocalPace
+from firmsync.sources.anaf.pace import IntervalPace
 from firmsync.sources.resilience import Backoff, Breaker
 
 RATE = 40.0  # requests/s the fake allows: the real limit is 1, the tests do not wait that long
@@ -33,7 +33,7 @@ def client(fake: FakeAnaf) -> Iterator[AnafClient]:
         fake.serve() as server,
         AnafClient(
             server.url,
-            pace=LocalPace(PACE),
+            pace=IntervalPace(PACE),
             timeout=0.25,
             backoff=Backoff(base=0.02, cap=0.1, attempts=6),
             breaker=Breaker(threshold=3, cool_down=0.2),
@@ -142,6 +142,6 @@ def test_a_balance_sheet_survives_a_reset_and_a_timeout(fake: FakeAnaf, client: 
 
 def test_the_fake_counts_a_request_sent_too_soon(fake: FakeAnaf, client: AnafClient) -> None:
     fake.rate = 2.0  # one request per 500 ms
-    client.pace = LocalPace(100.0)
+    client.pace = IntervalPace(100.0)
     client.vat(valid_cuis(300))
     assert fake.stats()["violations"] > 0

@@ -26,6 +26,8 @@ from ..registry.snapshot import write_snapshot
 
 CUI = "66815090"  # in the test snapshot, with MF figures for 2024 and 2025
 RATE = 50.0
+# ANAF is asked through the fetcher, whose questions and answers live in the CRM's database.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -99,7 +101,7 @@ def test_several_cuis_print_a_list_and_unknown_exits_1(runner: CliRunner, fake: 
 
 def test_invalid_cui_exits_2_before_asking_anyone(runner: CliRunner, fake: FakeAnaf) -> None:
     result = runner.invoke(cli, ["lookup", "14399841"])
-    assert result.exit_code == 2 and "Invalid CUI" in result.stderr
+    assert result.exit_code == 2 and "not a valid CUI" in result.stderr
     assert fake.stats()["requests"] == 0
 
 
@@ -203,11 +205,11 @@ def test_with_anaf_failing_the_registers_facts_come_back_marked_incomplete(
     from firmsync.registry.store import RegisterStore
     from firmsync.sources.anaf.client import AnafClient
     from firmsync.sources.lookup import Providers, lookup
-    from firmsync.sources.pacing import LocalPace
+    from firmsync.sources.anaf.pace import IntervalPace
 
     fake.fail_next("no_cod")
     store = RegisterStore(register_url)
-    with AnafClient(os.environ["FIRMSYNC_ANAF_BASE_URL"], pace=LocalPace(RATE * 0.5)) as anaf:
+    with AnafClient(os.environ["FIRMSYNC_ANAF_BASE_URL"], pace=IntervalPace(RATE * 0.5)) as anaf:
         (looked,) = lookup([CUI], "all", Providers(register=store, anaf=anaf))
     store.close()
     assert not looked.complete and looked.error is not None and looked.error.kind == "malformed"

@@ -7,16 +7,12 @@ import sys
 
 import click
 
-from firmsync import conf
-from firmsync.cli.common import err, open_store
-from firmsync.identity import cui as cui_id
-from firmsync.identity.exceptions import IdentityError
-from firmsync.sources.configured import anaf_client
-from firmsync.sources.lookup import CHOICES, Providers
-from firmsync.sources.lookup import lookup as look_up
-from firmsync.sources.openapi_ro import OpenApiRoClient
+from firmsync.cli.common import err
+from firmsync.cli.edge import ready, refusals
 
 __all__ = ["lookup"]
+
+CHOICES = ("all", "register", "anaf", "openapi")
 
 
 @click.command()
@@ -35,25 +31,12 @@ def lookup(cuis: tuple[str, ...], source: str, as_json: bool) -> None:
     Exit 1 if a CUI is unknown to the sources asked, 2 if one is not a valid CUI, 3 if a
     source failed (the CUI's facts are then not printed: they would be incomplete).
     """
-    canonical = []
-    for raw in cuis:
-        try:
-            canonical.append(cui_id.validate(raw))
-        except IdentityError as error:
-            err().print(f"Invalid CUI {raw!r}: {error}")
-            sys.exit(2)
-    config = conf.load()
-    providers = Providers()
-    if source in ("register", "all"):
-        providers.register = open_store()
     if source in ("anaf", "all"):
-        providers.anaf = anaf_client()
-    if source == "openapi" or (source == "all" and config.openapi_key):
-        if not config.openapi_key:
-            err().print("openapi.ro needs a key: set FIRMSYNC_OPENAPI_KEY")
-            sys.exit(2)
-        providers.openapi = OpenApiRoClient(config.openapi_key, config.openapi_base_url)
-    looked = look_up(canonical, source, providers)
+        ready()  # ANAF is asked through the deployment's fetcher, in the CRM's database
+    from firmsync.enrichment.services.lookup import lookup_facts
+
+    with refusals():
+        looked = lookup_facts(list(cuis), source)
     printed, code = [], 0
     for one in looked:
         if one.error is not None:

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from firmsync import conf
+from firmsync.enrichment.fetcher import CoalescedAnaf
 from firmsync.enrichment.services.sync import Engine
 from firmsync.matching.index import IndexMissing
 from firmsync.matching.matcher import Matcher
@@ -16,17 +17,19 @@ __all__ = ["configured_engine"]
 _made = threading.local()  # (the sources' connections are not for sharing between threads)
 
 
-def configured_engine() -> Engine:
+def configured_engine(*, wait: bool = False) -> Engine:
     """The deployment's engine, made once a thread and made again when the configuration or
     the name index changes: a job syncs one batch, and opening the name index takes about a
-    second, the register's connection and statements a few milliseconds."""
+    second, the register's connection and statements a few milliseconds. ``wait``: a sync
+    waits for ANAF's answers (the foreground) instead of leaving its cards to be synced
+    again when they come (a worker's job)."""
     config = conf.load()
     names = config.data_dir / "names"
-    key = (config, _version(names))
+    key = (config, _version(names), wait)
     made = getattr(_made, "engine", None)
     if made is not None and made[0] == key:
         return made[1]
-    engine = _engine(names)
+    engine = _engine(names, wait)
     _made.engine = (key, engine)
     return engine
 
@@ -39,10 +42,13 @@ def _version(names: Path) -> int | None:
         return None
 
 
-def _engine(names: Path) -> Engine:
+def _engine(names: Path, wait: bool) -> Engine:
     sources = configured.configured_sources()
     try:
         matcher: Matcher | None = Matcher.open(names)
     except IndexMissing:
         matcher = None  # no name index yet: cards without a CUI wait as no_match
-    return Engine(configured.providers(sources), configured.lookup_source(sources), matcher)
+    providers = configured.providers(sources)
+    if "anaf" in sources:  # every ANAF request goes through the deployment's one fetcher
+        providers.anaf = CoalescedAnaf(wait=wait)
+    return Engine(providers, configured.lookup_source(sources), matcher)

@@ -12,7 +12,10 @@ from firmsync.crm.models import Account, Company
 __all__ = [
     "AddonSettings",
     "Alert",
+    "AnafAnswer",
+    "AnafWait",
     "CardHistory",
+    "FetcherState",
     "FinancialYear",
     "Provenance",
     "Representative",
@@ -180,3 +183,61 @@ class Alert(models.Model):
     message = models.TextField()
     at = models.DateTimeField(db_default=Now())  # by the database: the sync writes in plain SQL
     read = models.BooleanField(default=False)
+
+
+class AnafAnswer(models.Model):
+    """A question for ANAF and, once the fetcher has sent it, the answer: the VAT registry's
+    record of a CUI (``year`` 0) or a CUI's balance sheet for a year. Syncs ask by writing
+    the row (``answered_at`` empty); the deployment's one fetcher sends the pending ones,
+    packed 100 CUIs a request, and writes the answers back. Answers are public data of a
+    company, shared by every account that asks within their freshness."""
+
+    class Kind(models.TextChoices):
+        VAT = "vat"
+        BALANCE = "balance"
+
+    class Outcome(models.TextChoices):
+        FOUND = "found"
+        NOT_FOUND = "not_found"
+        FAILED = "failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    cui = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField(default=0)  # balance sheets only
+    asked_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)  # empty: pending
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
+    body = models.JSONField(null=True, blank=True)  # the record, or the balance sheet's body
+    error_kind = models.CharField(max_length=20, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "cui", "year"], name="one_question"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "asked_at"],
+                condition=models.Q(answered_at__isnull=True),
+                name="pending_questions",
+            )
+        ]
+
+
+class AnafWait(models.Model):
+    """A card waiting for ANAF's answer about a CUI: the fetcher queues its sync again when
+    an answer about that CUI comes in."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    cui = models.CharField(max_length=10, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "cui"], name="one_wait")]
+
+
+class FetcherState(models.Model):
+    """The deployment's ANAF fetcher: when its last request was sent, so that whoever holds
+    the fetcher's lease next keeps the interval ANAF allows. One row."""
+
+    last_sent = models.FloatField(default=0.0)  # seconds since the epoch
+    holder = models.CharField(max_length=100, blank=True, default="")  # host:pid

@@ -7,13 +7,24 @@
   breaker: no call for a while, then one trial call.
 - :class:`Malformed`: an answer that is not what the reference documents (a format change).
   Reported with an excerpt of the body; retrying will not help.
+- :class:`Deferred`: asked, and the answer is not in yet (the deployment's one ANAF fetcher
+  sends the request); the caller comes back when it is.
 
 A failed lookup raises; it never passes partial facts off as complete.
 """
 
 from __future__ import annotations
 
-__all__ = ["Blocked", "Malformed", "NotFound", "SourceError", "Transient", "excerpt"]
+__all__ = [
+    "Blocked",
+    "Deferred",
+    "Malformed",
+    "NotFound",
+    "SourceError",
+    "Transient",
+    "excerpt",
+    "from_kind",
+]
 
 EXCERPT = 200  # characters of a body quoted in an error
 
@@ -57,3 +68,17 @@ class Blocked(SourceError):
 
 class Malformed(SourceError):
     kind = "malformed"
+
+
+class Deferred(SourceError):
+    kind = "deferred"
+
+
+def from_kind(kind: str, source: str, message: str) -> SourceError:
+    """The error of this ``kind`` again (a stored answer's error, read back).
+
+    >>> from_kind("blocked", "anaf", "circuit open").kind
+    'blocked'
+    """
+    classes = {c.kind: c for c in (NotFound, Transient, Blocked, Malformed, Deferred)}
+    return classes.get(kind, SourceError)(source, message)

@@ -19,26 +19,37 @@ import dataclasses
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.anaf.balance import SOURCE as BALANCE_SOURCE
-from firmsync.sources.anaf.client import AnafClient
+from firmsync.sources.anaf.balance import BalanceSheet
+from firmsync.sources.anaf.client import VatResult
 from firmsync.sources.errors import NotFound, SourceError
 from firmsync.sources.facts import Caen, CompanyFacts, SourceStamp
 from firmsync.sources.merge import merge
 from firmsync.sources.openapi_ro import OpenApiRoClient
 from firmsync.sources.register import facts_from_register_many
 
-__all__ = ["CHOICES", "Looked", "Providers", "filing_years", "lookup"]
+__all__ = ["CHOICES", "Anaf", "Looked", "Providers", "filing_years", "lookup"]
 
 CHOICES = ("all", "register", "anaf", "openapi")
 YEARS = 5
 
 
+class Anaf(Protocol):
+    """What a lookup asks of ANAF: :class:`~firmsync.sources.anaf.client.AnafClient` itself,
+    or the deployment's fetcher that sends its requests (and may answer :class:`Deferred`)."""
+
+    def vat(self, cuis: Iterable[str], *, on: datetime.date | None = None) -> VatResult: ...
+
+    def balance_sheets(self, cui: str, years: Iterable[int]) -> list[BalanceSheet]: ...
+
+
 @dataclass
 class Providers:
     register: RegisterStore | None = None
-    anaf: AnafClient | None = None
+    anaf: Anaf | None = None
     openapi: OpenApiRoClient | None = None
 
 
@@ -67,9 +78,7 @@ def filing_years(today: datetime.date, count: int = YEARS) -> list[int]:
     return list(range(latest, latest - count, -1))
 
 
-def _with_balance_sheets(
-    anaf: AnafClient, facts: CompanyFacts, years: Iterable[int]
-) -> CompanyFacts:
+def _with_balance_sheets(anaf: Anaf, facts: CompanyFacts, years: Iterable[int]) -> CompanyFacts:
     sheets = anaf.balance_sheets(facts.cui, years)
     financials = [f for f in (sheet.financials() for sheet in sheets) if f is not None]
     if not financials:
@@ -86,7 +95,7 @@ def _with_balance_sheets(
 
 
 def _from_anaf(
-    anaf: AnafClient,
+    anaf: Anaf,
     cuis: list[str],
     years_for: dict[str, list[int]],
     on: datetime.date,

@@ -25,7 +25,7 @@ def sync_due(
     if engine is None:
         from firmsync.enrichment.engine import configured_engine
 
-        engine = configured_engine()
+        engine = configured_engine(wait=True)  # the foreground: ANAF's answers awaited
     ids = due_card_ids(engine.now(), account_id=account.pk if account else None)
     states: Counter[str] = Counter()
     for start in range(0, len(ids), batch):

@@ -24,6 +24,7 @@ from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
 from firmsync.enrichment.services.apply import Plan, apply, plan, remove_provider_data
 from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
 from firmsync.enrichment.services.usage import Prices, cap_reached, meter
+from firmsync.sources.errors import Deferred
 from firmsync.sources.lookup import Looked, Providers, lookup
 
 __all__ = ["Engine", "Outcome", "due_card_ids", "due_cards", "next_due", "sync_cards"]
@@ -154,9 +155,14 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
         )
     }
     states = _states(list(wanted))
+    waiting: dict[int, str] = {}  # card → the CUI whose ANAF answer it waits for
     for card, resolution in wanted.values():
         assert resolution.cui is not None
         one = looked[resolution.cui]
+        if isinstance(one.error, Deferred):  # asked of ANAF's fetcher: synced when answered
+            waiting[card.pk] = resolution.cui
+            outcome.states[card.pk] = _defer(card, states.get(card.pk), now)
+            continue
         addon = settings[card.account_id]
         assert addon is not None
         # (worked out before the transaction: the time the card is locked goes to the database)
@@ -168,7 +174,21 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
                 cursor, card, resolution, one, planned, state, due, prices, now
             )
         outcome.states[card.pk] = state["state"]
+    if waiting:
+        from firmsync.enrichment.fetcher import wait_for
+
+        wait_for(waiting)
     return outcome
+
+
+def _defer(card: Company, state: dict[str, Any] | None, now: datetime.datetime) -> str:
+    """A card whose ANAF answer is not in yet stays as it is, ``pending``, costing nothing;
+    the fetcher queues its sync when the answer comes (and the refresh looks again later)."""
+    SyncState.objects.update_or_create(
+        company=card,
+        defaults={"state": State.PENDING, "next_due_at": now + RETRY_AFTER},
+    )
+    return State.PENDING
 
 
 def _new_state() -> dict[str, Any]:

@@ -1,12 +1,12 @@
 """ANAF's client: the VAT-payer registry in batches of 100, and balance sheets by year.
 
-Every request waits for the deployment's shared pace (:mod:`firmsync.sources.pacing`), so
-one second apart across all processes. A request that fails transiently is asked again after
-a backoff, while the other batches go on; a firewall page counts towards the circuit
-breaker, and while it is open nothing is sent; an answer in a shape the reference does not
-document is reported with an excerpt and not asked again. Whatever a CUI ends with — facts,
-not found, or its error — is in the :class:`VatResult`; a CUI is never reported found with
-facts from a failed request.
+Every request waits for the client's pace (:mod:`firmsync.sources.anaf.pace`); in a
+deployment one client sends at a time, the fetcher's. A request that fails transiently is
+asked again after a backoff, while the other batches go on; a firewall page counts towards
+the circuit breaker, and while it is open nothing is sent; an answer in a shape the
+reference does not document is reported with an excerpt and not asked again. Whatever a
+CUI ends with — facts, not found, or its error — is in the :class:`VatResult`; a CUI is
+never reported found with facts from a failed request.
 
 The base URL, the transport, the pace, the clock and the sleep are injectable: the tests and
 the benchmark talk to the local fake (``firmsync dev fake-anaf``).
@@ -27,10 +27,10 @@ import httpx
 
 from firmsync.sources.anaf.answers import decode, vat_lists
 from firmsync.sources.anaf.balance import BalanceSheet, read_balance_sheet
+from firmsync.sources.anaf.pace import IntervalPace, Pace
 from firmsync.sources.anaf.records import SOURCE, facts_from_record
 from firmsync.sources.errors import Blocked, Malformed, SourceError, Transient, excerpt
 from firmsync.sources.facts import CompanyFacts
-from firmsync.sources.pacing import LocalPace, Pace
 from firmsync.sources.resilience import Backoff, Breaker
 
 __all__ = ["BASE_URL", "BATCH", "AnafClient", "VatResult"]
@@ -76,7 +76,7 @@ class AnafClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
-        self.pace = pace or LocalPace(rate=1.0)
+        self.pace = pace or IntervalPace(rate=1.0)
         self.backoff = backoff or Backoff()
         self.breaker = breaker or Breaker(clock=clock)
         self.clock, self.sleep, self.rng = clock, sleep, rng or random.Random()
