@@ -15,9 +15,9 @@ from firmsync.enrichment.services.cards import link_card
 from firmsync.enrichment.services.sync import Engine, sync_cards
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.anaf.client import AnafClient
+from firmsync.sources.anaf.pace import IntervalPace
 from firmsync.sources.fake.anaf import FakeAnaf, made_up_record
 from firmsync.sources.lookup import Providers
-from firmsync.sources.anaf.pace import IntervalPace
 from firmsync.sources.resilience import Backoff
 
 from .conftest import CARDIOFORCE, LEMNLIND, TRADECENTER, Clock

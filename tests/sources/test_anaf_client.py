@@ -8,9 +8,9 @@ import pytest
 
 from firmsync.identity import cui as cui_code
 from firmsync.sources.anaf.client import AnafClient
+from firmsync.sources.anaf.pace import IntervalPace
 from firmsync.sources.errors import Blocked, Malformed, Transient
 from firmsync.sources.fake.anaf import FAILURES, FakeAnaf
-from firmsync.sources.anaf.pace import IntervalPace
 from firmsync.sources.resilience import Backoff, Breaker
 
 RATE = 40.0  # requests/s the fake allows: the real limit is 1, the tests do not wait that long

@@ -204,8 +204,8 @@ def test_with_anaf_failing_the_registers_facts_come_back_marked_incomplete(
 
     from firmsync.registry.store import RegisterStore
     from firmsync.sources.anaf.client import AnafClient
-    from firmsync.sources.lookup import Providers, lookup
     from firmsync.sources.anaf.pace import IntervalPace
+    from firmsync.sources.lookup import Providers, lookup
 
     fake.fail_next("no_cod")
     store = RegisterStore(register_url)

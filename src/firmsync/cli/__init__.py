@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "sync": ("crm", "sync", "Run the sync engine."),
     "usage": ("crm", "usage", "Companies fetched in a month and the statement: base fee…"),
     "worker": ("crm", "worker", "Run the background jobs until stopped (Ctrl-C): syncs,…"),
+    "fetcher": ("crm", "fetcher", "Send the deployment's ANAF requests while this process…"),
 }
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 
 import click
 
 from firmsync.cli.edge import ready, refusals
 
-__all__ = ["account", "addon", "company", "sync", "usage", "worker"]
+__all__ = ["account", "addon", "company", "fetcher", "sync", "usage", "worker"]
 
 
 @click.group()
@@ -283,10 +284,47 @@ def usage(name: str, month: str | None, as_json: bool) -> None:
 @click.option("--workers", type=int, help="Processes (default: one a core).")
 def worker(workers: int | None) -> None:
     """Run the background jobs until stopped (Ctrl-C): syncs, the backfill's batches side by
-    side, the refresh of due cards, the closing of past months."""
+    side, the refresh of due cards, the closing of past months; and the ANAF fetcher."""
     ready()
     from django.core.management import call_command
     from django.db import connections
 
     connections.close_all()  # each worker process opens its own
-    call_command("run_huey", workers=workers or os.cpu_count() or 1, worker_type="process")
+    stop = threading.Event()
+    supervisor = threading.Thread(target=_keep_a_fetcher, args=(stop,), daemon=True)
+    supervisor.start()
+    try:
+        call_command("run_huey", workers=workers or os.cpu_count() or 1, worker_type="process")
+    finally:
+        stop.set()
+        supervisor.join(timeout=15)
+
+
+def _keep_a_fetcher(stop: threading.Event) -> None:
+    """``firmsync fetcher`` beside the job workers, started again whenever it dies (a fresh
+    process: it must not share the workers' database connections)."""
+    import subprocess
+
+    while not stop.is_set():
+        process = subprocess.Popen([sys.executable, "-m", "firmsync.cli", "fetcher"])
+        while process.poll() is None and not stop.wait(0.5):
+            pass
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=15)
+        stop.wait(1.0)
+
+
+@click.command()
+def fetcher() -> None:
+    """Send the deployment's ANAF requests while this process holds the fetcher's lease (one
+    holder at a time; `firmsync worker` runs one beside its jobs)."""
+    ready()
+    import signal
+
+    from firmsync.enrichment.fetcher import hold_and_fetch
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    hold_and_fetch(stop)

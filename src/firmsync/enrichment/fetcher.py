@@ -4,10 +4,14 @@ Syncs do not call ANAF. They ask (:class:`CoalescedAnaf`, the ``anaf`` provider 
 lookup gets): each question is a row (:class:`~firmsync.enrichment.models.AnafAnswer`) that
 any number of cards and accounts share. The process that holds the fetcher's lease
 (:mod:`firmsync.enrichment.lease`) packs the pending VAT questions, oldest first, into
-requests of up to 100 CUIs — waiting up to :data:`LINGER` for a request to fill, so that
-cards created one by one still go a hundred at a time — sends them at the configured rate
-with the client's retries and circuit breaker, writes the answers back and queues the sync
-of every card waiting on them. Balance sheets go the same way, one request each.
+requests of up to 100 CUIs — waiting :data:`LINGER` for a request to fill, longer while
+more questions keep coming, so that cards created one by one still go a hundred at a time —
+sends them at the configured rate with the client's retries and circuit breaker, writes the
+answers back and queues the sync of every card waiting on them. Balance sheets go the same
+way, one request each.
+
+``firmsync worker`` runs a fetcher process beside its job workers (``firmsync fetcher``),
+and restarts it if it dies; every one of them tries for the lease once a second.
 
 A sync in a worker job does not wait: its card stays ``pending`` and is synced again when
 the answer is in. A sync in the foreground (``firmsync sync run``, ``firmsync lookup``)
@@ -24,9 +28,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
 
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from firmsync import conf
@@ -42,14 +45,18 @@ __all__ = [
     "FRESH_BALANCE",
     "FRESH_VAT",
     "LINGER",
+    "MOST",
+    "QUIET",
     "CoalescedAnaf",
     "Fetcher",
     "LeaseLost",
     "await_answers",
-    "start_in_background",
+    "hold_and_fetch",
 ]
 
-LINGER = 2.0  # seconds a request waits for more CUIs before it goes with fewer than 100
+# A request with fewer than 100 CUIs waits LINGER seconds for more, and up to MOST while
+# questions keep coming (none new for QUIET seconds: the burst is over).
+LINGER, QUIET, MOST = 2.0, 0.5, 6.0
 FRESH_VAT = datetime.timedelta(minutes=10)  # an answer this young is reused by every asker
 FRESH_BALANCE = datetime.timedelta(days=1)  # balance sheets change once a year
 WAIT = 120.0  # seconds a foreground sync waits for its answers
@@ -183,16 +190,23 @@ def wait_for(cards: dict[int, str]) -> None:
 
 
 def _requeue(cuis: set[str]) -> None:
-    """Queue the sync of the cards waiting on these CUIs (on commit), and stop their wait."""
+    """Queue the sync of the cards waiting on these CUIs, then end their wait (in that
+    order: a process that dies in between leaves the waits, which :func:`sweep` finds)."""
     if not cuis:
         return
     from firmsync.enrichment.tasks import request_sync
 
-    waiting = AnafWait.objects.filter(cui__in=cuis)
-    cards = list(waiting.values_list("company_id", flat=True).distinct())
-    waiting.delete()
-    for card in cards:
-        transaction.on_commit(lambda card=card: request_sync(card))
+    waits = list(AnafWait.objects.filter(cui__in=cuis).values_list("pk", "company_id"))
+    for card in dict.fromkeys(card for _, card in waits):
+        request_sync(card)
+    AnafWait.objects.filter(pk__in=[pk for pk, _ in waits]).delete()
+
+
+def sweep() -> None:
+    """Queue the sync of cards still waiting for answers that are in: a holder that died
+    between writing answers and queueing their cards left them waiting."""
+    answered = AnafAnswer.objects.filter(answered_at__isnull=False).values("cui")
+    _requeue(set(AnafWait.objects.filter(cui__in=answered).values_list("cui", flat=True)))
 
 
 class Fetcher:
@@ -233,12 +247,16 @@ class Fetcher:
 
     def round(self, *, linger: float | None = None) -> int:
         """Send one request's worth of pending questions, if there is one ready (100 VAT
-        CUIs, or the oldest having waited ``linger``); how many questions it answered."""
+        CUIs; or the oldest having waited ``linger`` and no new one for :data:`QUIET`
+        seconds, or :data:`MOST`); how many questions it answered."""
         linger = self.linger if linger is None else linger
         pending = self._pending(Kind.VAT, BATCH)
         if pending:
-            oldest = (self.now() - pending[0].asked_at).total_seconds()
-            if len(pending) == BATCH or oldest >= linger:
+            now = self.now()
+            oldest = (now - pending[0].asked_at).total_seconds()
+            newest = (now - max(row.asked_at for row in pending)).total_seconds()
+            ready = oldest >= linger and (newest >= min(QUIET, linger) or oldest >= MOST)
+            if len(pending) == BATCH or ready:
                 return self._send_vat(pending)
         sheets = self._pending(Kind.BALANCE, 1)
         if sheets:
@@ -283,22 +301,26 @@ class Fetcher:
         return 1
 
     def _answered(self, rows: list[AnafAnswer]) -> None:
-        with transaction.atomic():
-            AnafAnswer.objects.bulk_update(
-                rows, ["answered_at", "outcome", "body", "error_kind", "error"]
-            )
-            _requeue({row.cui for row in rows})
+        AnafAnswer.objects.bulk_update(
+            rows, ["answered_at", "outcome", "body", "error_kind", "error"]
+        )
+        _requeue({row.cui for row in rows})
 
-    def run(self, stop: threading.Event, *, idle: float = 0.1) -> None:
-        """Fetch while this process holds the lease and is not told to stop."""
+    def run(self, stop: threading.Event, *, idle: float = 0.1, sweep_every: float = 5.0) -> None:
+        """Fetch while this process holds the lease and is not told to stop; now and then,
+        queue the cards a dead holder left waiting for answers that are in."""
+        swept = 0.0
         while not stop.is_set() and self.lease.renew():
+            if time.monotonic() - swept >= sweep_every:
+                sweep()
+                swept = time.monotonic()
             if not self.round():
                 stop.wait(idle)
 
 
-def _hold_and_fetch(stop: threading.Event, every: float = 1.0) -> None:
-    """A worker process's fetcher thread: try for the lease every ``every`` seconds; fetch
-    while it is held."""
+def hold_and_fetch(stop: threading.Event, *, every: float = 1.0) -> None:
+    """``firmsync fetcher``: try for the lease every ``every`` seconds; fetch while it is
+    held; until ``stop`` is set."""
     lease = configured_lease()
     while not stop.is_set():
         try:
@@ -311,21 +333,7 @@ def _hold_and_fetch(stop: threading.Event, every: float = 1.0) -> None:
                     lease.release()
         except LeaseLost:
             log.warning("the ANAF fetcher's lease was lost; trying again")
-        except Exception:  # the thread must outlive any one failure
+        except Exception:  # the fetcher must outlive any one failure (a database restart)
             log.exception("the ANAF fetcher failed; trying again")
         stop.wait(every)
     connection.close()
-
-
-_started: dict[str, Any] = {}
-
-
-def start_in_background() -> threading.Event:
-    """Start this process's fetcher thread (once); the event stops it."""
-    if "stop" not in _started:
-        stop = threading.Event()
-        threading.Thread(
-            target=_hold_and_fetch, args=(stop,), name="anaf-fetcher", daemon=True
-        ).start()
-        _started["stop"] = stop
-    return _started["stop"]

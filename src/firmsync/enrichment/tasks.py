@@ -34,15 +34,6 @@ BATCH = 100  # cards fetched together: one ANAF request
 log = logging.getLogger(__name__)
 
 
-@HUEY.on_startup()
-def start_fetcher() -> None:
-    """Every worker process tries for the ANAF fetcher's lease; its holder sends every ANAF
-    request of the deployment (:mod:`firmsync.enrichment.fetcher`)."""
-    from firmsync.enrichment.fetcher import start_in_background
-
-    start_in_background()
-
-
 def _marker(card_id: int) -> str:
     return f"firmsync:sync-queued:{card_id}"
 
