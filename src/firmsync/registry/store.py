@@ -4,9 +4,8 @@ The register is large, read-mostly and replaced by newer snapshots, so it lives 
 the CRM (DESIGN §4.1) and is written with plain SQL: bulk loads go through ``executemany``
 on SQLite and ``COPY`` on PostgreSQL.
 
-SQLite is driven through apsw rather than the standard library's ``sqlite3``: its
-``executemany`` measured 2.8 times faster on register rows (0.53 s against 1.47 s for 200,000
-rows of 25 columns), and bulk loading is most of an import.
+SQLite is driven through apsw rather than the standard library's ``sqlite3``: bulk loading
+is most of an import, and apsw's is the fastest (docs/registry.md, "SQLite bindings").
 
 One row per registration (key: register number plus a ``dup`` counter for the rare register
 number published twice), never one per CUI.
@@ -71,8 +70,7 @@ _REGISTRATION_VIEW = (
 _INDEXES = {
     "registration": ("reg_number", "cui"),
     "status_code": ("reg_number",),
-    # Covering: registration_view's join reads the status from the index alone (4.2 million
-    # registrations read for the name index: 32 s → 17 s).
+    # Covering: registration_view's join reads the status from the index alone.
     "registration_status": ("reg_number, status",),
     "status_change": ("reg_number",),
     "caen_authorised": ("reg_number",),
@@ -107,7 +105,7 @@ class RegisterStore:
             self.connection = apsw.Connection(path or ":memory:")
             self.connection.set_busy_timeout(60_000)
             # WAL: the web app reads while an import writes. threads: index builds sort on
-            # every core (measured 2.7 s → 1.5 s for one index of 4.2 million CUIs).
+            # every core (docs/registry.md has the figures).
             for pragma in (
                 "journal_mode=WAL",
                 "synchronous=NORMAL",
@@ -319,8 +317,8 @@ def ingest_batches(
 ) -> int:
     """Append Arrow record batches to ``table`` of the SQLite file at ``path``; returns rows.
 
-    The ADBC SQLite driver inserts straight from Arrow memory, in C: 1.9 µs a register row
-    against 4.5 µs for turning the batch into Python tuples and ``executemany``. Each batch is
+    The ADBC SQLite driver inserts straight from Arrow memory, in C: the fastest way to load
+    the columnar parser's batches (docs/registry.md, "SQLite bindings"). Each batch is
     its own transaction, so several processes can load one table in turns. The driver carries
     its own SQLite library, so call this only from a process that has no connection of its
     own open on the file (the importer's worker processes), or two copies of SQLite in one
