@@ -154,3 +154,12 @@ def test_a_card_added_while_the_worker_runs_is_synced_in_seconds(
         assert worker.wait(timeout=30) == 0
     assert state == "synced" and shown["legal_name"] == "TRADECENTER SRL"
     assert took < 10, f"synced after {took:.1f} s"  # not at the next periodic refresh
+
+
+def test_a_personal_code_is_never_repeated_in_an_error(runner: CliRunner) -> None:
+    cnp = "1850101410016"
+    _ok(runner, "account", "create", "Acme", "--admin", "a@acme.ro")
+    for args in (["registry", "show", cnp], ["lookup", cnp, "--source", "register"]):
+        refused = runner.invoke(cli, args)
+        assert refused.exit_code == 2 and "1***********6" in refused.stderr, refused.output
+        assert cnp not in refused.output

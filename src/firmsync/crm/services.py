@@ -88,7 +88,7 @@ def check_cui_input(typed: str) -> None:
     if digits.isdigit() and digits.isascii() and not cui_id.is_valid(digits):
         raise Invalid(
             "cui_input",
-            f"{typed.strip()} is not a valid CUI (the check digit is wrong); "
+            f"{cui_id.shown(typed)} is not a valid CUI (the check digit is wrong); "
             "type x to stop syncing this card",
         )
 

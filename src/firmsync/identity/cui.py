@@ -48,7 +48,7 @@ from firmsync.identity.exceptions import (
     PersonalCode,
 )
 
-__all__ = ["classify", "compact", "format", "is_valid", "validate"]
+__all__ = ["classify", "compact", "format", "is_valid", "shown", "validate"]
 
 _SEPARATORS = re.compile(r"[\s.\-/]+")
 CNP_LENGTH = 13
@@ -91,6 +91,19 @@ def is_valid(value: str) -> bool:
     except IdentityError:
         return False
     return True
+
+
+def shown(value: str) -> str:
+    """``value`` as it may appear in a message: a personal numeric code (CNP) is masked, so
+    that no error, log or report ever carries one.
+
+    >>> shown("1850101410016"), shown("RO 18547290")
+    ('1***********6', 'RO 18547290')
+    """
+    digits = compact(value)
+    if len(digits) == CNP_LENGTH and digits.isdigit():
+        return digits[0] + "*" * (CNP_LENGTH - 2) + digits[-1]
+    return value.strip()
 
 
 def format(value: str, *, vat: bool = False) -> str:

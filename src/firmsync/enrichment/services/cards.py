@@ -14,6 +14,7 @@ from firmsync.crm.errors import Invalid
 from firmsync.crm.models import Account, Company
 from firmsync.crm.services import canonical_cui, create_company, delete_company, update_company
 from firmsync.enrichment.models import AddonSettings, SyncState
+from firmsync.identity import cui as cui_id
 
 __all__ = ["RELEVANT", "create_card", "delete_card", "link_card", "update_card"]
 
@@ -59,7 +60,7 @@ def link_card(card: Company, cui: str, *, request: Request = _default_request) -
     """The user picks one of a card in review's candidates: the card syncs to that company."""
     canonical = canonical_cui(cui)
     if canonical is None:
-        raise Invalid("cui", f"{cui!r} is not a valid CUI")
+        raise Invalid("cui", f"{cui_id.shown(cui)!r} is not a valid CUI")
     state = SyncState.objects.filter(company=card).first()
     offered = {str(c.get("cui")) for c in (state.candidates if state else [])}
     if canonical not in offered:

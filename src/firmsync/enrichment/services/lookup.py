@@ -26,7 +26,7 @@ def lookup_facts(cuis: list[str], source: str = "all") -> list[Looked]:
         try:
             canonical.append(cui_id.validate(raw))
         except IdentityError as error:
-            raise Invalid("cui", f"{raw!r} is not a valid CUI: {error}") from None
+            raise Invalid("cui", f"{cui_id.shown(raw)!r} is not a valid CUI: {error}") from None
     config = conf.load()
     providers = Providers()
     if source in ("register", "all"):

@@ -67,15 +67,19 @@ def register_facts(cui: str) -> CompanyFacts:
     """The register's facts for a CUI as typed (``RO``, spaces). A CUI with a wrong check
     digit is refused unless the register holds it: old records carry such codes."""
     from firmsync.identity import cui as cui_id
+    from firmsync.identity.exceptions import IdentityError
     from firmsync.sources.register import facts_from_register
 
-    digits, issue = cui_id.classify(cui)
-    if digits is None or (issue is not None and issue != "wrong_check_digit"):
-        raise Invalid("cui", f"{cui!r} is not a valid CUI ({issue})")
+    try:
+        digits, issue = cui_id.validate(cui), None
+    except IdentityError as error:
+        digits, issue = cui_id.compact(cui), error.code
+        if issue != "wrong_check_digit":
+            raise Invalid("cui", f"{cui_id.shown(cui)!r} is not a valid CUI ({issue})") from None
     facts = facts_from_register(_store(), digits)
     if facts is None:
         if issue is not None:
-            raise Invalid("cui", f"{cui!r} is not a valid CUI ({issue})")
+            raise Invalid("cui", f"{cui_id.shown(cui)!r} is not a valid CUI ({issue})")
         raise NotFound(f"CUI {digits} is not in the register")
     return facts
 
