@@ -5,9 +5,10 @@
 so one script runs everything. Errors become a message and an exit code at the edge
 (:mod:`firmsync.cli.edge`).
 
-The commands are loaded lazily (click's documented pattern): ``firmsync --help`` and each
-command import only their own module, so a command starts in the time its own work needs,
-not the time every module of the project takes to import.
+The group knows each command's name, module and one-line help without importing it (click's
+"lazily loading subcommands" pattern): ``firmsync --help`` imports none of them, and a
+command imports only its own module. ``tests/test_cli_startup.py`` keeps the table below
+in step with the commands themselves.
 """
 
 from __future__ import annotations
@@ -15,50 +16,96 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 import click
 
-__all__ = ["COMMANDS", "cli", "main"]
+__all__ = ["COMMANDS", "LazyGroup", "cli", "main"]
 
-# name → (module, attribute, the one-line help `firmsync --help` shows without importing it;
-# tests/test_cli.py checks these against the commands themselves).
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "registry": ("registry", "registry", "The local mirror of the official register (ONRC)…"),
-    "demo": ("demo", "demo", "Prepare a sample register (generated, in the official…"),
-    "match": ("match", "match", "Find the registration behind a company NAME: linked,…"),
-    "lookup": ("lookup", "lookup", "Facts for each CUI: one CompanyFacts object (a JSON list…"),
-    "dev": ("dev", "dev", "Development helpers: fake providers that behave like the…"),
-    "account": ("crm", "account", "Accounts of the CRM."),
-    "addon": ("crm", "addon", "Switch the add-on on or off for an account, and set it up."),
-    "company": ("crm", "company", "Company cards."),
-    "sync": ("crm", "sync", "Run the sync engine."),
-    "usage": ("crm", "usage", "Companies fetched in a month and the statement: base fee…"),
-    "worker": ("crm", "worker", "Run the background jobs until stopped (Ctrl-C): syncs,…"),
-    "fetcher": ("crm", "fetcher", "Send the deployment's ANAF requests while this process…"),
+# name: ("module:attribute", the command's one-line help, as click shortens its docstring)
+COMMANDS: Mapping[str, tuple[str, str]] = {
+    "account": ("firmsync.cli.crm:account", "Accounts of the CRM."),
+    "addon": (
+        "firmsync.cli.crm:addon",
+        "Switch the add-on on or off for an account, and set it up.",
+    ),
+    "company": ("firmsync.cli.crm:company", "Company cards."),
+    "fetcher": (
+        "firmsync.cli.crm:fetcher",
+        "Send the deployment's ANAF requests while this process holds the fetcher's lease "
+        "(one holder at a time; `firmsync worker` runs one beside its jobs).",
+    ),
+    "demo": (
+        "firmsync.cli.demo:demo",
+        "Prepare a sample register (generated, in the official formats) and show its stats.",
+    ),
+    "dev": (
+        "firmsync.cli.dev:dev",
+        "Development helpers: fake providers that behave like the real ones.",
+    ),
+    "lookup": (
+        "firmsync.cli.lookup:lookup",
+        "Facts for each CUI: one CompanyFacts object (a JSON list when several).",
+    ),
+    "match": (
+        "firmsync.cli.match:match",
+        "Find the registration behind a company NAME: linked, review (candidates) or none.",
+    ),
+    "registry": (
+        "firmsync.cli.registry:registry",
+        "The local mirror of the official register (ONRC) and MF financial statements.",
+    ),
+    "sync": ("firmsync.cli.crm:sync", "Run the sync engine."),
+    "usage": (
+        "firmsync.cli.crm:usage",
+        "Companies fetched in a month and the statement: base fee plus overage.",
+    ),
+    "worker": (
+        "firmsync.cli.crm:worker",
+        "Run the background jobs until stopped (Ctrl-C): syncs, the backfill's batches side "
+        "by side, the refresh of due cards, the closing of past months; and the ANAF fetcher.",
+    ),
 }
 
 
 class LazyGroup(click.Group):
-    """A group whose commands are imported when they run, not when the group is built."""
+    """A group whose commands are imported when one is run, not when the group is built."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+        return sorted({*super().list_commands(ctx), *self.lazy})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS:
-            return None
-        module, attribute, _ = COMMANDS[cmd_name]
-        command = getattr(importlib.import_module(f"firmsync.cli.{module}"), attribute)
-        assert isinstance(command, click.Command)
-        return command
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module, _, attribute = self.lazy[cmd_name][0].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{module}:{attribute} is not a click command")
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, short) for name, (_, _, short) in COMMANDS.items()]
+        """The commands and their help, as click lists them, from the table for those not
+        loaded: listing them must not import them."""
+        commands = [
+            (name, self.commands[name])
+            if name in self.commands
+            else (name, click.Command(name, help=self.lazy[name][1]))
+            for name in self.list_commands(ctx)
+        ]
+        commands = [(name, command) for name, command in commands if not command.hidden]
+        if not commands:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in commands)
         with formatter.section("Commands"):
-            formatter.write_dl(rows)
+            formatter.write_dl([(name, c.get_short_help_str(limit)) for name, c in commands])
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Log what each step does and takes.")
 def cli(verbose: bool) -> None:
     """firmsync: official Romanian company data for your CRM's company cards.
@@ -66,10 +113,12 @@ def cli(verbose: bool) -> None:
     Django's management commands (migrate, check, createsuperuser, …) run through this
     script too: firmsync migrate.
     """
-    if verbose:  # (logging is imported only then: it costs every command ~10 ms of start-up)
-        import logging
+    import logging  # here, not at the top: ``--help`` never gets this far
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(name)s: %(message)s",
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

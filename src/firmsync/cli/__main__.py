@@ -1,5 +1,6 @@
-"""``python -m firmsync.cli``: the console script."""
+"""``python -m firmsync.cli``: the console script (``firmsync worker`` starts its fetcher so)."""
 
 from firmsync.cli import main
 
-main()
+if __name__ == "__main__":
+    main()
