@@ -172,3 +172,18 @@ def test_match_build_and_evaluate_on_a_sample(runner: CliRunner, tmp_path: Path)
     assert result.output.count("auto-link precision") == 2
     assert "# with county and locality" in result.output
     assert "queries: 60 present, 15 absent" in result.output
+
+
+def test_an_import_of_no_names_leaves_the_name_index_as_it_was(
+    imported: CliRunner, tmp_path: Path
+) -> None:
+    meta = tmp_path / "var" / "names" / "meta.json"
+    built = meta.stat().st_mtime_ns
+    financials = tmp_path / "data" / "situatii_financiare_2025"
+    result = imported.invoke(cli, ["registry", "import", str(financials)])
+    assert result.exit_code == 0, result.output
+    assert "name index: unchanged" in result.output and meta.stat().st_mtime_ns == built
+    statuses = tmp_path / "data" / "firme-02-09-2026" / "OD_STARE_FIRMA.CSV"
+    result = imported.invoke(cli, ["registry", "import", str(statuses)])
+    assert "name index: 9 registrations" in result.output  # statuses: the index follows
+    assert meta.stat().st_mtime_ns != built

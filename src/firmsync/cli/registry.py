@@ -59,7 +59,11 @@ def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
             click.echo(f"  {problem}")
     for path in result.skipped:
         click.echo(f"{path}: not an official file firmsync knows; skipped")
-    click.echo(f"name index: {index.documents:,} registrations in {index.meta['seconds']:.1f} s")
+    if index is None:
+        click.echo("name index: unchanged (the files bring no names or statuses)")
+    else:
+        seconds = index.meta["seconds"]
+        click.echo(f"name index: {index.documents:,} registrations in {seconds:.1f} s")
 
 
 @registry.command("stats")

@@ -31,6 +31,8 @@ __all__ = [
     "register_stats",
 ]
 
+# The files whose rows the name index holds: names, places, and the statuses it weighs.
+INDEXED_KINDS = {"registrations", "status_codes", "status_labels"}
 _opened = threading.local()  # (a connection and an open index are not shared by threads)
 
 
@@ -103,9 +105,11 @@ def register_import(
     snapshot: datetime.date | None = None,
     progress: Callable[[str, int | None, int], None] | None = None,
     names_progress: Callable[[int, int], None] | None = None,
-) -> tuple[ImportResult, NameIndex]:
+) -> tuple[ImportResult, NameIndex | None]:
     """Import official files or folders (each recognised by its name), then bring the name
-    index up to date; every problem is reported under ``<data>/import-reports``."""
+    index up to date — once for the whole import, and only if it brought registrations or
+    statuses, what the index holds (``None``: left as it was). Every problem is reported
+    under ``<data>/import-reports``."""
     from firmsync.registry.importer import import_paths
 
     result = import_paths(
@@ -117,6 +121,8 @@ def register_import(
     )
     if not result.files:
         raise Invalid("paths", "no official files found")
+    if not {item.kind for item, _ in result.files} & INDEXED_KINDS:
+        return result, None
     return result, name_index_build(progress=names_progress)
 
 
