@@ -192,8 +192,20 @@ def build_command() -> None:
 )
 @click.option("--absent", default=500, show_default=True, help="Queries for unknown companies.")
 @click.option("--seed", default=7, show_default=True)
-def evaluate_command(present: int, absent: int, seed: int) -> None:
+@click.option(
+    "--real",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of real companies (companies.csv): measure on their real spellings, in a "
+    "generated register of --companies (their share left out: 15%).",
+)
+@click.option("--companies", default=50_000, show_default=True, help="With --real.")
+def evaluate_command(
+    present: int, absent: int, seed: int, real: Path | None, companies: int
+) -> None:
     """Measure the matcher on noisy names drawn from the register, with and without county."""
+    if real is not None:
+        _evaluate_real(real, companies, seed)
+        return
     matcher = _matcher()
     store = open_store()
     try:
@@ -210,6 +222,20 @@ def evaluate_command(present: int, absent: int, seed: int) -> None:
             click.echo(f"mean time per query     {per_query:7.2f} ms")
     finally:
         store.close()
+
+
+def _evaluate_real(folder: Path, companies: int, seed: int) -> None:
+    from firmsync.matching.realnames import evaluate_real
+
+    work = Path(tempfile.mkdtemp(prefix="firmsync-real-"))
+    try:
+        figures = evaluate_real(folder, work, companies=companies, seed=seed)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for label, metrics in figures.items():
+        click.echo(f"# real names, {label}")
+        for line in metrics.lines():
+            click.echo(line)
 
 
 @match.command("fit")

@@ -1,0 +1,160 @@
+"""An evaluation on real names: real companies placed in a generated register, each queried
+by the spellings people actually use for it (informal names, public procurement's).
+
+The folder holds ``companies.csv`` (``name, cui, reg_number, county, locality, caen,
+informal_name, source``; ``informal_name`` lists other spellings, `` | ``-separated) and,
+optionally, ``raw/sicap_2023-2025_supplier_cui_names.csv`` (``cui_as_in_source,
+name_as_in_sicap, …``): more spellings by CUI. A share of the companies (15% by default,
+drawn with the seed) is left out of the register: their spellings are queries for a
+company that is not there, where a confident link is a wrong link — to a sibling company,
+a subsidiary, a name with a word more. Companies without a register number are not placed.
+Real names are test data: nothing here is fitted on them.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from firmsync.matching.evaluation import Metrics, evaluate
+from firmsync.matching.queries import LabelledQuery
+
+__all__ = ["RealCompany", "evaluate_real", "place", "read_companies", "real_queries"]
+
+SICAP = Path("raw") / "sicap_2023-2025_supplier_cui_names.csv"
+ACTIVE = "1048"  # the sample's code for "funcţiune"
+
+
+@dataclass(frozen=True)
+class RealCompany:
+    name: str
+    cui: str
+    reg_number: str
+    county: str
+    locality: str
+    spellings: tuple[str, ...]  # how people write it, the registered name itself left out
+
+
+def read_companies(folder: Path) -> list[RealCompany]:
+    """The companies of ``folder``, each with every other spelling known for its CUI."""
+    more: dict[str, list[str]] = {}
+    if (folder / SICAP).exists():
+        with (folder / SICAP).open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                cui = row["cui_as_in_source"].strip().upper().removeprefix("RO").strip()
+                more.setdefault(cui, []).append(row["name_as_in_sicap"].strip())
+    found = []
+    with (folder / "companies.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            informal = [s.strip() for s in row["informal_name"].split(" | ") if s.strip()]
+            spellings = [
+                s for s in dict.fromkeys([*informal, *more.get(row["cui"], [])]) if s != row["name"]
+            ]
+            found.append(
+                RealCompany(
+                    row["name"],
+                    row["cui"],
+                    row["reg_number"].strip(),
+                    row["county"].strip(),
+                    row["locality"].strip(),
+                    tuple(spellings),
+                )
+            )
+    return found
+
+
+def place(
+    sample: Path, companies: list[RealCompany], *, seed: int = 7, absent: float = 0.15
+) -> tuple[list[RealCompany], list[RealCompany]]:
+    """Add the companies to a generated sample's ``OD_FIRME.CSV`` and ``OD_STARE_FIRMA.CSV``
+    (as operating registrations), all but a random ``absent`` share; the placed and the
+    left-out ones."""
+    rng = random.Random(seed)
+    usable = [c for c in companies if c.reg_number and "^" not in c.name]
+    left_out = set(rng.sample(range(len(usable)), round(len(usable) * absent)))
+    placed = [c for i, c in enumerate(usable) if i not in left_out]
+    onrc = next(sample.glob("firme-*"))
+    with (onrc / "OD_FIRME.CSV").open("a", encoding="utf-8") as firme:
+        for c in placed:
+            # DENUMIRE^CUI^COD_INMATRICULARE^DATA_INMATRICULARE^EUID^FORMA_JURIDICA^ADR_TARA^
+            # ADR_JUDET^ADR_LOCALITATE^ and eleven more address and company columns
+            firme.write(
+                "\n"
+                + "^".join(
+                    [
+                        c.name,
+                        c.cui,
+                        c.reg_number,
+                        "",
+                        "",
+                        "",
+                        "România",
+                        c.county,
+                        c.locality,
+                        *[""] * 11,
+                    ]
+                )
+            )
+    with (onrc / "OD_STARE_FIRMA.CSV").open("a", encoding="utf-8") as states:
+        for c in placed:
+            states.write(f"\n{c.reg_number}^{ACTIVE}")
+    return placed, [c for i, c in enumerate(usable) if i in left_out]
+
+
+def real_queries(
+    placed: list[RealCompany], left_out: list[RealCompany], *, with_county: bool
+) -> list[LabelledQuery]:
+    """One query per spelling: for a placed company its registration is the answer, for a
+    left-out one there is none."""
+    queries = []
+    for companies, present in ((placed, True), (left_out, False)):
+        for c in companies:
+            for spelling in c.spellings:
+                queries.append(
+                    LabelledQuery(
+                        spelling,
+                        c.county or None if with_county else None,
+                        c.locality or None if with_county else None,
+                        c.reg_number if present else None,
+                        c.cui if present else None,
+                        "real" if present else "absent",
+                    )
+                )
+    return queries
+
+
+def _append(path: Path, lines: list[str]) -> None:
+    with path.open("rb") as tail:
+        tail.seek(max(0, path.stat().st_size - 2))
+        ending = "\r\n" if tail.read() == b"\r\n" else "\n"
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write("".join(line + ending for line in lines))
+
+
+def evaluate_real(
+    folder: Path, work: Path, *, companies: int = 50_000, seed: int = 7, absent: float = 0.15
+) -> dict[str, Metrics]:
+    """Build a register of ``companies`` generated ones and the real ones of ``folder`` (but
+    the ``absent`` share) under ``work``, index it, and measure the matcher on the real
+    spellings, without and with county and locality."""
+    from firmsync.matching.index import NameIndex
+    from firmsync.matching.matcher import Matcher
+    from firmsync.registry.importer import import_paths
+    from firmsync.registry.sample import make_sample
+    from firmsync.registry.store import RegisterStore
+
+    make_sample(work / "sample", companies=companies, seed=seed)
+    placed, left_out = place(work / "sample", read_companies(folder), seed=seed, absent=absent)
+    store = RegisterStore(f"sqlite:///{work / 'register.sqlite3'}")
+    try:
+        import_paths(store, [work / "sample"])
+        matcher = Matcher(NameIndex.build(store, work / "names"))
+    finally:
+        store.close()
+    figures = {}
+    for label, with_county in (("without county", False), ("with county and locality", True)):
+        queries = real_queries(placed, left_out, with_county=with_county)
+        figures[label] = evaluate(lambda q: matcher.match(q.name, q.county, q.locality), queries)
+    return figures
