@@ -5,47 +5,46 @@ from __future__ import annotations
 import click
 
 from firmsync import conf
-from firmsync.cli.common import build_names, names_path, open_store
-from firmsync.enrichment.services.register import register_stats
+from firmsync.enrichment.services.register import (
+    name_index_build,
+    register_examples,
+    register_import,
+    register_stats,
+)
 from firmsync.identity import names
-from firmsync.registry import read
-from firmsync.registry.importer import import_paths
 from firmsync.registry.sample import make_sample
-from firmsync.registry.store import RegisterStore
 
 
 @click.command()
 @click.option("--companies", type=click.IntRange(min=100), default=20_000, show_default=True)
 def demo(companies: int) -> None:
     """Prepare a sample register (generated, in the official formats) and show its stats."""
-    config = conf.load()
-    sample = config.data_dir / "sample"
-    store = open_store()
-    if store.meta("snapshot") is None:
+    sample = conf.load().data_dir / "sample"
+    if register_stats()["snapshot"] is None:
         click.echo(f"Generating a sample register of {companies:,} companies in {sample} …")
         make_sample(sample, companies=companies)
-        click.echo("Importing it …")
-        import_paths(store, [sample], reports_dir=config.data_dir / "import-reports")
-    if not (names_path() / "meta.json").exists():
+        click.echo("Importing it and indexing its names …")
+        register_import([sample])
+    elif not (conf.load().data_dir / "names" / "meta.json").exists():
         click.echo("Indexing the names …")
-        build_names()
+        name_index_build()
     data = register_stats()
     click.echo(f"Register snapshot {data['snapshot']}: {data['registrations']:,} registrations")
     for status, count in data["by_status"].items():  # type: ignore[union-attr]
         click.echo(f"  {status:<12} {count:>8,}")
-    examples = read.examples(store, 3)
+    examples = register_examples(3)
     click.echo("Try, for example:")
     for cui, name in examples:
         click.echo(f"  firmsync registry show {cui}   # {name}")
     for _, name in examples[:2]:
         click.echo(f"  firmsync match {' '.join(names.key(name).split()[:2]).title()!r}")
-    _demo_account(store, examples)
+    _demo_account(examples)
 
 
 DEMO_ACCOUNT, DEMO_ADMIN = "Demo", "demo@firmsync.local"
 
 
-def _demo_account(store: RegisterStore, examples: list[tuple[str, str]]) -> None:
+def _demo_account(examples: list[tuple[str, str]]) -> None:
     """A demo account with three cards — by CUI, by name, opted out — synced from the
     sample register (offline: the demo asks no live source)."""
     import os
@@ -63,9 +62,6 @@ def _demo_account(store: RegisterStore, examples: list[tuple[str, str]]) -> None
     from firmsync.enrichment.services.addon import activate
     from firmsync.enrichment.services.cards import create_card
     from firmsync.enrichment.services.refresh import sync_due
-    from firmsync.enrichment.services.sync import Engine
-    from firmsync.matching.matcher import Matcher
-    from firmsync.sources.lookup import Providers
 
     try:
         account = account_named(DEMO_ACCOUNT)
@@ -83,8 +79,7 @@ def _demo_account(store: RegisterStore, examples: list[tuple[str, str]]) -> None
         ):
             create_card(account, **fields)  # (the add-on is off yet: nothing is queued)
         activate(account, None, start_backfill=lambda _: None)
-        engine = Engine(Providers(register=store), "register", Matcher.open(names_path()))
-        sync_due(account=account, engine=engine)  # in the foreground, from the register
+        sync_due(account=account, sources=("register",))  # now, offline: from the register
     click.echo(f"Demo account {DEMO_ACCOUNT!r} (administrator {DEMO_ADMIN}, password demo):")
     for card in cards_of(account):
         view = card_view(card)

@@ -17,19 +17,20 @@ __all__ = ["configured_engine"]
 _made = threading.local()  # (the sources' connections are not for sharing between threads)
 
 
-def configured_engine(*, wait: bool = False) -> Engine:
+def configured_engine(*, wait: bool = False, sources: tuple[str, ...] | None = None) -> Engine:
     """The deployment's engine, made once a thread and made again when the configuration or
     the name index changes: a job syncs one batch, and opening the name index takes about a
     second, the register's connection and statements a few milliseconds. ``wait``: a sync
     waits for ANAF's answers (the foreground) instead of leaving its cards to be synced
-    again when they come (a worker's job)."""
+    again when they come (a worker's job). ``sources``: these instead of
+    ``FIRMSYNC_SOURCES`` (the offline demo syncs from the register alone)."""
     config = conf.load()
     names = config.data_dir / "names"
-    key = (config, _version(names), wait)
+    key = (config, _version(names), wait, sources)
     made = getattr(_made, "engine", None)
     if made is not None and made[0] == key:
         return made[1]
-    engine = _engine(names, wait)
+    engine = _engine(names, wait, sources)
     _made.engine = (key, engine)
     return engine
 
@@ -42,8 +43,8 @@ def _version(names: Path) -> int | None:
         return None
 
 
-def _engine(names: Path, wait: bool) -> Engine:
-    sources = configured.configured_sources()
+def _engine(names: Path, wait: bool, chosen: tuple[str, ...] | None) -> Engine:
+    sources = configured.configured_sources() if chosen is None else list(chosen)
     try:
         matcher: Matcher | None = Matcher.open(names)
     except IndexMissing:

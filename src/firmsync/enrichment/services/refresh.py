@@ -18,14 +18,17 @@ def sync_due(
     account: Account | None = None,
     batch: int = BATCH,
     engine: Engine | None = None,
+    sources: tuple[str, ...] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Counter[str]:
     """Sync every due card (of ``account``, or of every active account) now, ``batch`` at a
-    time; how many cards ended in each state. ``progress(done, total)`` after each batch."""
+    time; how many cards ended in each state. ``sources``: these, not the configured ones
+    (the offline demo: the register alone). ``progress(done, total)`` after each batch."""
     if engine is None:
         from firmsync.enrichment.engine import configured_engine
 
-        engine = configured_engine(wait=True)  # the foreground: ANAF's answers awaited
+        # (the foreground: ANAF's answers are awaited)
+        engine = configured_engine(wait=True, sources=sources)
     ids = due_card_ids(engine.now(), account_id=account.pk if account else None)
     states: Counter[str] = Counter()
     for start in range(0, len(ids), batch):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "name_index_build",
+    "register_examples",
     "register_facts",
     "register_import",
     "register_search",
@@ -91,6 +92,14 @@ def register_search(name: str, *, county: str | None = None, locality: str | Non
     if not name.strip():
         raise Invalid("name", "type a company name")
     return _matcher().match(name, county or None, locality or None)
+
+
+def register_examples(count: int = 3) -> list[tuple[str, str]]:
+    """``(cui, name)`` of a few companies worth looking up (active, with figures) and one CUI
+    with several registrations."""
+    from firmsync.registry.read import examples
+
+    return examples(_store(), count)
 
 
 def register_stats() -> dict[str, Any]:
