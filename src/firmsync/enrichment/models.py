@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Now
 
 from firmsync.crm.models import Account, Company
 
@@ -103,7 +102,7 @@ class CardHistory(models.Model):
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="history")
     actor = models.CharField(max_length=20)  # "addon", "user", "restore"
-    at = models.DateTimeField(db_default=Now())  # by the database: the sync writes in plain SQL
+    at = models.DateTimeField(auto_now_add=True)
     changes = models.JSONField(default=dict)
 
 
@@ -181,7 +180,7 @@ class Alert(models.Model):
     company = models.ForeignKey(Company, null=True, on_delete=models.CASCADE)
     kind = models.CharField(max_length=30)  # status, vat, efactura, name, address, usage
     message = models.TextField()
-    at = models.DateTimeField(db_default=Now())  # by the database: the sync writes in plain SQL
+    at = models.DateTimeField(auto_now_add=True)
     read = models.BooleanField(default=False)
 
 

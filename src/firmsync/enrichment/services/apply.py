@@ -1,24 +1,26 @@
-"""Writing facts into a card, and taking them out again (opt-out, relink, deactivation).
+"""Writing facts into cards, and taking them out again (opt-out, relink, deactivation).
 
-:func:`apply` runs in one transaction with the card's row locked, writes only the fields it
-changes (a user's concurrent edit of another field is kept), and is idempotent: the same
-facts a second time change nothing. Every value it overwrites is kept (the first time, in
+:func:`apply` writes a batch of cards in its caller's transaction, with their rows locked,
+through the ORM's set statements: one query a table to read what the cards hold, one
+statement (or a few) a table to write. It writes only the fields it changes (a user's
+concurrent edit of another field is kept), and is idempotent: the same facts a second time
+change nothing. Every value it overwrites is kept (the first time, in
 the field's provenance, and in the card's history) so :func:`remove_provider_data` can put
 the user's values back.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from firmsync.crm.models import Address, Company
 from firmsync.crm.services import ADDRESS_PARTS, address_key
-from firmsync.enrichment import rows
 from firmsync.enrichment.models import (
     Alert,
     CardHistory,
@@ -40,16 +42,6 @@ _ALERTS = {
 }
 _DATES = ("founded_on",)
 _FIGURES = ("turnover", "net_profit", "net_loss", "employees", "share_capital", "source")
-# The rows a sync reads and writes, in plain SQL (see firmsync.enrichment.rows for why).
-_CARD = rows.Table(Company, "id", "account", "name", "locked_fields", *FACT_OF)
-_PROVENANCE = rows.Table(Provenance, "company", "fields")
-_HISTORY = rows.Table(CardHistory, "company", "actor", "changes")
-_ALERT = rows.Table(Alert, "account", "company", "kind", "message", "read")
-_ADDRESS = rows.Table(Address, "id", "kind", "origin", "key", *ADDRESS_PARTS)
-_ADDRESS_NEW = rows.Table(Address, "company", "kind", "origin", "key", *ADDRESS_PARTS)
-_REPRESENTATIVE = rows.Table(Representative, "company", "name", "role")
-_FINANCIAL_YEAR = rows.Table(FinancialYear, "id", "year", *_FIGURES)
-_FINANCIAL_YEAR_NEW = rows.Table(FinancialYear, "company", "year", *_FIGURES)
 
 
 def _json(value: Any) -> Any:
@@ -112,102 +104,166 @@ def plan(facts: CompanyFacts) -> Plan:
 
 
 class Applied:
-    """What an apply changed: fields, and whether the registered office moved."""
+    """What an apply changed on one card: fields, and whether the registered office moved."""
 
     def __init__(self) -> None:
         self.fields: list[str] = []
         self.address_changed = False
-        self.alerts: list[tuple[int, int, str, str]] = []  # account, card, kind, message
 
     @property
     def changed(self) -> bool:
         return bool(self.fields or self.address_changed)
 
 
+@dataclass
+class _Writes:
+    """A batch's writes, gathered card by card and written a table at a time."""
+
+    cards: dict[tuple[str, ...], list[Company]] = dataclasses.field(
+        default_factory=dict
+    )  # by fields
+    provenance: list[Provenance] = dataclasses.field(default_factory=list)
+    addresses_gone: list[int] = dataclasses.field(default_factory=list)
+    addresses_moved: list[Address] = dataclasses.field(default_factory=list)
+    addresses_new: list[Address] = dataclasses.field(default_factory=list)
+    representatives_gone: list[int] = dataclasses.field(default_factory=list)  # card ids
+    representatives: list[Representative] = dataclasses.field(default_factory=list)
+    years: list[FinancialYear] = dataclasses.field(default_factory=list)
+    alerts: list[Alert] = dataclasses.field(default_factory=list)
+    history: list[CardHistory] = dataclasses.field(default_factory=list)
+
+    def flush(self, now: datetime.datetime) -> None:
+        # The folded user addresses go before an office takes their key (a card's addresses
+        # have distinct keys), and the old administrators before the new ones.
+        if self.addresses_gone:
+            Address.objects.filter(pk__in=self.addresses_gone).delete()
+        if self.addresses_moved:
+            Address.objects.bulk_update(self.addresses_moved, [*ADDRESS_PARTS, "key"])
+        Address.objects.bulk_create(self.addresses_new)
+        for fields, cards in self.cards.items():
+            Company.objects.bulk_create(
+                cards,
+                update_conflicts=True,
+                unique_fields=["id"],
+                update_fields=[*fields, "updated_at"],
+            )
+        Provenance.objects.bulk_create(
+            self.provenance,
+            update_conflicts=True,
+            unique_fields=["company"],
+            update_fields=["fields"],
+        )
+        if self.representatives_gone:
+            Representative.objects.filter(company_id__in=self.representatives_gone).delete()
+        Representative.objects.bulk_create(self.representatives)
+        FinancialYear.objects.bulk_create(
+            self.years,
+            update_conflicts=True,
+            unique_fields=["company", "year"],
+            update_fields=list(_FIGURES),
+        )
+        Alert.objects.bulk_create(self.alerts)
+        CardHistory.objects.bulk_create(self.history)
+
+
 def apply(
-    company: Company,
-    facts: CompanyFacts | Plan,
-    now: datetime.datetime | None = None,
-    cursor: rows.Cursor | None = None,
-) -> Applied:
-    """Write ``facts`` (or their plan) into ``company`` (see the module's rules); what
-    changed. ``cursor``: the caller's, in the transaction it holds (else one of its own)."""
-    planned = facts if isinstance(facts, Plan) else plan(facts)
-    if cursor is not None:  # (in the caller's transaction)
-        return _apply(cursor, company, planned, now or timezone.now())
-    with transaction.atomic(), rows.cursor() as cursor:
-        return _apply(cursor, company, planned, now or timezone.now())
-
-
-def _apply(cursor: rows.Cursor, company: Company, planned: Plan, now: datetime.datetime) -> Applied:
-    applied = Applied()
-    (card,) = _CARD.select(cursor, "id = %s", [company.pk], lock=True)
-    first_sync = not card["locked_fields"]
-    log: dict[str, list[Any]] = {}  # the card's history entry: field → [old, new]
-    found = _PROVENANCE.select(cursor, "company_id = %s", [company.pk])
+    cards: Sequence[Company], plans: Mapping[int, Plan], now: datetime.datetime
+) -> dict[int, Applied]:
+    """Write each card's plan (``plans``: card id → plan) into it, by the module's rules;
+    what changed, by card id. Runs in the caller's transaction, on cards it has locked and
+    loaded under the lock: the batch's rows are read in one query a table and written in
+    one statement (or a few) a table."""
+    ids = [card.pk for card in cards]
+    held = dict(Provenance.objects.filter(company_id__in=ids).values_list("company_id", "fields"))
     # (no provenance row: the add-on has not written to the card, or has taken all it wrote
     # out again — so there are no representatives or financial years of its to read)
-    provenance = found[0]["fields"] if found else None
-    changes = _fields(cursor, card, planned, provenance, applied, log, first_sync)
-    locked = sorted(set(card["locked_fields"]) | (planned.values.keys() & set(LOCKED)))
-    if locked != sorted(card["locked_fields"]):
-        changes["locked_fields"] = locked
-    if changes:
-        _CARD.update(cursor, {**changes, "updated_at": now}, "id = %s", [company.pk])
-    applied.fields = list(changes)
-    card.update(changes)
-    applied.address_changed = _registered_office(cursor, card, planned, applied, log, first_sync)
-    _representatives(cursor, company.pk, planned, fresh=provenance is None)
-    _financial_years(cursor, company.pk, planned, fresh=provenance is None)
-    _ALERT.insert(cursor, [(*alert, False) for alert in applied.alerts])
-    if log:
-        _HISTORY.insert(cursor, [(company.pk, "addon", log)])
-    for field in applied.fields:
-        setattr(company, field, card[field])
+    ours = [pk for pk in ids if pk in held]
+    with_office = [card.pk for card in cards if plans[card.pk].office_key]
+    addresses: dict[int, list[dict[str, Any]]] = {}
+    if with_office:
+        found = Address.objects.filter(company_id__in=with_office)
+        for row in found.values("id", "company_id", "kind", "origin", "key", *ADDRESS_PARTS):
+            addresses.setdefault(row["company_id"], []).append(row)
+    representatives: dict[int, list[tuple[str, str]]] = {}
+    years: dict[int, dict[int, dict[str, Any]]] = {}
+    if ours:
+        for pk, name, role in Representative.objects.filter(company_id__in=ours).values_list(
+            "company_id", "name", "role"
+        ):
+            representatives.setdefault(pk, []).append((name, role))
+        for row in FinancialYear.objects.filter(company_id__in=ours).values(
+            "company_id", "year", *_FIGURES
+        ):
+            years.setdefault(row.pop("company_id"), {})[row.pop("year")] = row
+    writes = _Writes()
+    applied = {}
+    for card in cards:
+        planned = plans[card.pk]
+        done = applied[card.pk] = Applied()
+        first_sync = not card.locked_fields
+        log: dict[str, list[Any]] = {}  # the card's history entry: field → [old, new]
+        changes = _fields(card, planned, held.get(card.pk), writes, log, first_sync)
+        locked = sorted(set(card.locked_fields) | (planned.values.keys() & set(LOCKED)))
+        if locked != sorted(card.locked_fields):
+            changes["locked_fields"] = locked
+        for name, value in changes.items():
+            setattr(card, name, value)
+        if changes:
+            writes.cards.setdefault(tuple(sorted(changes)), []).append(card)
+        done.fields = list(changes)
+        done.address_changed = _registered_office(
+            card, planned, addresses.get(card.pk, []), writes, log, first_sync
+        )
+        _representatives(card.pk, planned, representatives.get(card.pk, []), writes)
+        _financial_years(card.pk, planned, years.get(card.pk, {}), writes)
+        if log:
+            writes.history.append(CardHistory(company_id=card.pk, actor="addon", changes=log))
+    writes.flush(now)
     return applied
 
 
 def _fields(
-    cursor: rows.Cursor,
-    card: dict[str, Any],
+    card: Company,
     planned: Plan,
     provenance: dict[str, dict[str, Any]] | None,
-    applied: Applied,
+    writes: _Writes,
     log: dict[str, list[Any]],
     first_sync: bool,
 ) -> dict[str, Any]:
     """The card fields to change (the user's own tracked values kept), each value's
-    ``provenance`` written (``None``: the card has no row yet), alerts and history noted;
+    provenance written (``None``: the card has no row yet), alerts and history noted;
     the changes."""
     held_by = provenance or {}
     kept = dict(held_by)
     changes: dict[str, Any] = {}
-    for field, value in planned.values.items():
-        old = card[field]
-        held = held_by.get(field)
-        if field in TRACKED and old not in ("", None) and (held is None or old != held["written"]):
+    for name, value in planned.values.items():
+        old = getattr(card, name)
+        held = held_by.get(name)
+        if name in TRACKED and old not in ("", None) and (held is None or old != held["written"]):
             continue  # the user's own value
-        source, as_of, written = planned.stamps[field]
+        source, as_of, written = planned.stamps[name]
         if old != value:
-            log[field] = [_json(old), written]
-            if field in _ALERTS and not first_sync and held is not None:
-                message = f"{card['name']}: {field} changed from {old} to {value}"
-                applied.alerts.append((card["account"], card["id"], _ALERTS[field], message))
-            changes[field] = value
+            log[name] = [_json(old), written]
+            if name in _ALERTS and not first_sync and held is not None:
+                message = f"{card.name}: {name} changed from {old} to {value}"
+                writes.alerts.append(_alert(card, _ALERTS[name], message))
+            changes[name] = value
         replaced = held["replaced"] if held is not None else _json(old)
-        kept[field] = {"source": source, "as_of": as_of, "written": written, "replaced": replaced}
-    if provenance is None:
-        _PROVENANCE.insert(cursor, [(card["id"], kept)])
-    elif kept != provenance:
-        _PROVENANCE.update(cursor, {"fields": kept}, "company_id = %s", [card["id"]])
+        kept[name] = {"source": source, "as_of": as_of, "written": written, "replaced": replaced}
+    if kept != provenance:
+        writes.provenance.append(Provenance(company_id=card.pk, fields=kept))
     return changes
 
 
+def _alert(card: Company, kind: str, message: str) -> Alert:
+    return Alert(account_id=card.account_id, company_id=card.pk, kind=kind, message=message)
+
+
 def _registered_office(
-    cursor: rows.Cursor,
-    card: dict[str, Any],
+    card: Company,
     planned: Plan,
-    applied: Applied,
+    addresses: list[dict[str, Any]],
+    writes: _Writes,
     log: dict[str, list[Any]],
     first: bool,
 ) -> bool:
@@ -216,7 +272,6 @@ def _registered_office(
     parts, key = planned.office, planned.office_key
     if parts is None or not key:
         return False
-    addresses = _ADDRESS.select(cursor, "company_id = %s", [card["id"]])
     office = next(
         (
             a
@@ -233,57 +288,47 @@ def _registered_office(
     )
     if twin is not None:  # (one at most: a card's addresses have distinct keys)
         log["address"] = [{p: twin[p] for p in ("kind", *ADDRESS_PARTS)}, None]
-        _ADDRESS.delete(cursor, "id = %s", [twin["id"]])
+        writes.addresses_gone.append(twin["id"])
     log["registered_office"] = [
         {p: office[p] for p in ADDRESS_PARTS} if office else None,
         parts,
     ]
     if office is None:
-        _ADDRESS_NEW.insert(
-            cursor,
-            [
-                (
-                    card["id"],
-                    Address.Kind.REGISTERED_OFFICE,
-                    Address.Origin.PROVIDER,
-                    key,
-                    *parts.values(),
-                )
-            ],
+        writes.addresses_new.append(
+            Address(
+                company_id=card.pk,
+                kind=Address.Kind.REGISTERED_OFFICE,
+                origin=Address.Origin.PROVIDER,
+                key=key,
+                **parts,
+            )
         )
         return True
-    _ADDRESS.update(cursor, {**parts, "key": key}, "id = %s", [office["id"]])
+    writes.addresses_moved.append(Address(id=office["id"], key=key, **parts))
     if not first:
-        message = f"{card['name']}: the registered office moved"
-        applied.alerts.append((card["account"], card["id"], "address", message))
+        writes.alerts.append(_alert(card, "address", f"{card.name}: the registered office moved"))
     return True
 
 
-def _representatives(cursor: rows.Cursor, company_id: int, planned: Plan, *, fresh: bool) -> None:
+def _representatives(
+    card_id: int, planned: Plan, have: list[tuple[str, str]], writes: _Writes
+) -> None:
     wanted = planned.representatives
-    if not wanted:
+    if not wanted or sorted(have) == sorted(wanted):
         return
-    found = [] if fresh else _REPRESENTATIVE.select(cursor, "company_id = %s", [company_id])
-    have = [(r["name"], r["role"]) for r in found]
-    if sorted(have) != sorted(wanted):
-        if have:
-            _REPRESENTATIVE.delete(cursor, "company_id = %s", [company_id])
-        _REPRESENTATIVE.insert(cursor, [(company_id, name, role) for name, role in wanted])
+    if have:
+        writes.representatives_gone.append(card_id)
+    writes.representatives += [
+        Representative(company_id=card_id, name=name, role=role) for name, role in wanted
+    ]
 
 
-def _financial_years(cursor: rows.Cursor, company_id: int, planned: Plan, *, fresh: bool) -> None:
-    if not planned.financial_years:
-        return
-    found = [] if fresh else _FINANCIAL_YEAR.select(cursor, "company_id = %s", [company_id])
-    have = {f["year"]: f for f in found}
-    created: list[tuple] = []
+def _financial_years(
+    card_id: int, planned: Plan, have: dict[int, dict[str, Any]], writes: _Writes
+) -> None:
     for year, values in planned.financial_years.items():
-        row = have.get(year)
-        if row is None:
-            created.append((company_id, year, *values.values()))
-        elif any(row[k] != v for k, v in values.items()):
-            _FINANCIAL_YEAR.update(cursor, values, "id = %s", [row["id"]])
-    _FINANCIAL_YEAR_NEW.insert(cursor, created)
+        if have.get(year) != values:  # new, or changed: written over (company and year)
+            writes.years.append(FinancialYear(company_id=card_id, year=year, **values))
 
 
 def remove_provider_data(company: Company) -> int:

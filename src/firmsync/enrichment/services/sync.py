@@ -1,30 +1,31 @@
-"""The sync: resolve → fetch → apply → meter, for one card or a batch of them.
+"""The sync: resolve → fetch → apply → meter, for a batch of cards (one card is a batch of
+one).
 
 A batch is resolved card by card, fetched in one lookup (so ANAF gets 100 CUIs a request),
-then applied card by card, each in its own transaction. A source that fails leaves the
-card as it was (or, if another source answered, gives it that source's values, marked as
-owing the failed one), costs no quota, and the card is due again soon.
+each card's outcome and plan worked out, then written in one transaction with its cards
+locked: read and written a table at a time, through the ORM's set statements. A source that
+fails leaves the card as it was (or, if another source answered, gives it that source's
+values, marked as owing the failed one), costs no quota, and the card is due again soon.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from firmsync.crm.models import Company
-from firmsync.enrichment import rows
 from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
 from firmsync.enrichment.services.apply import Plan, apply, plan, remove_provider_data
 from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
-from firmsync.enrichment.services.usage import Prices, cap_reached, meter
-from firmsync.sources.errors import Deferred
+from firmsync.enrichment.services.usage import Prices, admitted, meter
+from firmsync.sources.errors import Deferred, SourceError
 from firmsync.sources.lookup import Looked, Providers, lookup
 
 __all__ = ["Engine", "Outcome", "due_card_ids", "due_cards", "next_due", "sync_cards"]
@@ -34,8 +35,7 @@ RETRY_AFTER = datetime.timedelta(minutes=15)  # a card whose source failed is du
 FILL_YEARS = 1  # balance sheets asked of ANAF: the newest filing year, if the register lacks it
 _PHI = (math.sqrt(5) - 1) / 2
 _EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-_SAVED = (  # what a sync writes of a card's state, in plain SQL (firmsync.enrichment.rows)
-    "company",
+_SAVED = [  # what a sync writes of a card's state
     "state",
     "cui",
     "method",
@@ -45,9 +45,8 @@ _SAVED = (  # what a sync writes of a card's state, in plain SQL (firmsync.enric
     "last_synced_at",
     "next_due_at",
     "last_error",
-)
-_STATE = rows.Table(SyncState, *_SAVED)
-_STATE_FIELDS = [SyncState._meta.get_field(name) for name in _SAVED[1:]]
+]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -115,20 +114,21 @@ def _link(card: Company, cui: str) -> None:
 
 
 def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
-    """Sync each card of an active account (others are skipped)."""
+    """Sync each card of an active account (others are skipped), as one batch: resolved
+    card by card, looked up in one lookup, each card's outcome and plan worked out, then
+    written in one transaction (:func:`_write`)."""
     outcome = Outcome()
     now = engine.now()
-    wanted: dict[int, tuple[Company, Resolution]] = {}
-    settings: dict[int, AddonSettings | None] = {}  # account → its add-on settings
-    batch: dict[int, set[str]] = {}  # account → CUIs let through in this batch
     prices = Prices.configured()
+    settings: dict[int, AddonSettings | None] = {}  # account → its add-on settings
+    pending: dict[int, tuple[Company, Resolution]] = {}
     for card in cards:
         addon = settings.get(card.account_id)
         if addon is None:
             addon = settings[card.account_id] = AddonSettings.objects.filter(
                 account_id=card.account_id
             ).first()
-        if addon is None or not addon.active:
+        if addon is None or not addon.active or card.pk in pending:
             continue
         resolution = resolve(card, engine.matcher)
         if resolution.state != State.PENDING:
@@ -137,43 +137,24 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
         assert resolution.cui is not None
         if resolution.method == SyncState.Method.NAME:
             _link(card, resolution.cui)
-        admitted = batch.setdefault(card.account_id, set())
-        if cap_reached(addon, prices, resolution.cui, now, admitted):
-            state = _state(card)
-            state.state = State.QUOTA_PAUSED
-            state.save(update_fields=["state"])
-            outcome.states[card.pk] = State.QUOTA_PAUSED
-            continue
-        admitted.add(resolution.cui)
-        wanted[card.pk] = (card, resolution)
-    cuis = list(dict.fromkeys(r.cui for _, r in wanted.values() if r.cui))
-    outcome.fetched = len(cuis)
-    looked = {
-        one.cui: one
-        for one in lookup(
-            cuis, engine.source, engine.providers, today=now.date(), fill_years=FILL_YEARS
-        )
-    }
-    states = _states(list(wanted))
+        pending[card.pk] = (card, resolution)
+    wanted = _within_cap(pending, settings, prices, now, outcome)
+    looked = _look_up(wanted, engine, now, outcome)
+    decided = []
     waiting: dict[int, str] = {}  # card → the CUI whose ANAF answer it waits for
-    for card, resolution in wanted.values():
+    for card, resolution in wanted:
         assert resolution.cui is not None
         one = looked[resolution.cui]
         if isinstance(one.error, Deferred):  # asked of ANAF's fetcher: synced when answered
             waiting[card.pk] = resolution.cui
-            outcome.states[card.pk] = _defer(card, states.get(card.pk), now)
+            outcome.states[card.pk] = _defer(card, now)
             continue
         addon = settings[card.account_id]
         assert addon is not None
-        # (worked out before the transaction: the time the card is locked goes to the database)
-        planned = plan(one.facts) if one.facts is not None else None
         due = next_due(card.pk, addon.refresh_days, now)
-        state = states.get(card.pk) or _new_state()
-        with transaction.atomic(), rows.cursor() as cursor:  # the card's sync, or none of it
-            outcome.metered += _record(
-                cursor, card, resolution, one, planned, state, due, prices, now
-            )
-        outcome.states[card.pk] = state["state"]
+        decided.append(_decide(card, resolution, one, due, now))
+    if decided:
+        _write(decided, prices, now, outcome)
     if waiting:
         from firmsync.enrichment.fetcher import wait_for
 
@@ -181,7 +162,7 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
     return outcome
 
 
-def _defer(card: Company, state: dict[str, Any] | None, now: datetime.datetime) -> str:
+def _defer(card: Company, now: datetime.datetime) -> str:
     """A card whose ANAF answer is not in yet stays as it is, ``pending``, costing nothing;
     the fetcher queues its sync when the answer comes (and the refresh looks again later)."""
     SyncState.objects.update_or_create(
@@ -191,62 +172,160 @@ def _defer(card: Company, state: dict[str, Any] | None, now: datetime.datetime) 
     return State.PENDING
 
 
-def _new_state() -> dict[str, Any]:
-    """A card's state before its first sync, as a row."""
-    return {field.name: field.get_default() for field in _STATE_FIELDS}
+def _within_cap(
+    pending: dict[int, tuple[Company, Resolution]],
+    settings: dict[int, AddonSettings | None],
+    prices: Prices,
+    now: datetime.datetime,
+    outcome: Outcome,
+) -> list[tuple[Company, Resolution]]:
+    """The cards whose companies may be fetched; the others wait as ``quota_paused``."""
+    by_account: dict[int, list[str]] = {}
+    for card, resolution in pending.values():
+        assert resolution.cui is not None
+        by_account.setdefault(card.account_id, []).append(resolution.cui)
+    let: dict[int, set[str]] = {}
+    for account, cuis in by_account.items():
+        addon = settings[account]
+        assert addon is not None
+        let[account] = admitted(addon, prices, cuis, now)
+    wanted = []
+    for card, resolution in pending.values():
+        if resolution.cui in let[card.account_id]:
+            wanted.append((card, resolution))
+            continue
+        state = _state(card)
+        state.state = State.QUOTA_PAUSED
+        state.save(update_fields=["state"])
+        outcome.states[card.pk] = State.QUOTA_PAUSED
+    return wanted
 
 
-def _states(card_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The cards' sync states, as rows (card id → field → value)."""
-    if not card_ids:
-        return {}
-    marks = ", ".join(["%s"] * len(card_ids))
-    with rows.cursor() as cursor:
-        found = _STATE.select(cursor, f"company_id IN ({marks})", card_ids)
-    return {state["company"]: state for state in found}
+def _look_up(
+    wanted: list[tuple[Company, Resolution]],
+    engine: Engine,
+    now: datetime.datetime,
+    outcome: Outcome,
+) -> dict[str, Looked]:
+    """What the sources say of the batch's companies: one lookup for all of them."""
+    cuis = list(dict.fromkeys(r.cui for _, r in wanted if r.cui))
+    outcome.fetched = len(cuis)
+    found = lookup(cuis, engine.source, engine.providers, today=now.date(), fill_years=FILL_YEARS)
+    return {one.cui: one for one in found}
 
 
-def _record(
-    cursor: rows.Cursor,
+@dataclass(frozen=True)
+class Decision:
+    """What becomes of one card, decided from what the sources said (outside the
+    transaction: the time the cards are locked goes to the database)."""
+
+    card: Company
+    resolution: Resolution
+    state: str  # synced, not_found or error
+    plan: Plan | None  # facts to write: complete, or those of the sources that answered
+    error: SourceError | None
+    relink: bool  # the sources answered: a card synced to another company loses its data
+    due: datetime.datetime
+
+
+def _decide(
     card: Company,
     resolution: Resolution,
     one: Looked,
-    planned: Plan | None,
-    state: dict[str, Any],
     due: datetime.datetime,
-    prices: Prices,
     now: datetime.datetime,
-) -> bool:
-    """Apply what the sources said of one card, meter it, and record its ``state`` (the
-    row, changed in place); whether the company was newly counted this month."""
-    cui = resolution.cui
-    assert cui is not None
-    offered = {str(c.get("cui")) for c in state["candidates"]}
-    if not (state["method"] == SyncState.Method.PICKED and cui in offered):
-        # (a user's pick stays a pick, with the candidates it was picked from)
-        state["method"] = resolution.method
-        state["probability"] = resolution.probability
-        state["candidates"] = resolution.candidates
-    answered = one.facts is not None or one.error is None  # facts, or known to no source
-    if answered and state["cui"] and state["cui"] != cui:
-        remove_provider_data(card)  # relinked: the other company's data goes first
-        state["cui"] = ""
-    if planned is not None:
-        apply(card, planned, now, cursor)
-        state["cui"], state["last_synced_at"] = cui, now
-    metered = False
-    if one.error is not None:  # a source failed: due again soon, owing it
-        state["state"], state["last_error"] = State.ERROR, str(one.error)
-        state["owed_sources"] = [one.error.source]
-        state["next_due_at"] = now + RETRY_AFTER
-    elif planned is None:
-        state["state"], state["next_due_at"] = State.NOT_FOUND, due
-    else:
-        metered = meter(card, prices, cui, now, cursor)
-        state["state"], state["last_error"], state["owed_sources"] = State.SYNCED, "", []
-        state["next_due_at"] = due
-    _STATE.upsert(cursor, [card.pk, *(state[name] for name in _SAVED[1:])], keys=["company"])
-    return metered
+) -> Decision:
+    """A card's outcome from its lookup: facts, not found, or a source's error (with the
+    facts of the sources that answered, if any) — due again soon, owing that source."""
+    planned = plan(one.facts) if one.facts is not None else None
+    relink = one.facts is not None or one.error is None
+    if one.error is not None:
+        return Decision(
+            card, resolution, State.ERROR, planned, one.error, relink, now + RETRY_AFTER
+        )
+    if planned is None:
+        return Decision(card, resolution, State.NOT_FOUND, None, None, relink, due)
+    return Decision(card, resolution, State.SYNCED, planned, None, relink, due)
+
+
+def _write(
+    decided: list[Decision], prices: Prices, now: datetime.datetime, outcome: Outcome
+) -> None:
+    """The batch's writes, in one transaction. If it fails (say a user's address added
+    meanwhile breaks a constraint of one card's), its cards are written again one by one,
+    each in its own transaction, so a card that cannot be written loses only its own sync:
+    logged, recorded as an error, and due again soon."""
+    try:
+        with transaction.atomic():
+            states, metered = _record(decided, prices, now)
+    except DatabaseError:
+        if len(decided) > 1:
+            log.warning("a batch of %d cards failed: written one by one", len(decided))
+            for one in decided:
+                _write([one], prices, now, outcome)
+            return
+        card = decided[0].card
+        log.exception("card %d: its sync could not be written", card.pk)
+        _failed(card, now)
+        states, metered = {card.pk: State.ERROR}, 0
+    outcome.states.update(states)
+    outcome.metered += metered
+
+
+def _failed(card: Company, now: datetime.datetime) -> None:
+    """A card whose sync could not be written: left as it was, due again soon."""
+    state = _state(card)
+    state.state, state.last_error = State.ERROR, "the card could not be written"
+    state.next_due_at = now + RETRY_AFTER
+    state.save(update_fields=["state", "last_error", "next_due_at"])
+
+
+def _record(
+    decided: list[Decision], prices: Prices, now: datetime.datetime
+) -> tuple[dict[int, str], int]:
+    """Apply, meter and record the decided cards, locked and loaded under the lock; their
+    states and how many companies were newly counted. In the caller's transaction."""
+    ids = [d.card.pk for d in decided]
+    locked = Company.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    cards = {card.pk: card for card in locked}  # (a card deleted meanwhile is not synced)
+    kept = {s.company_id: s for s in SyncState.objects.filter(company_id__in=ids)}
+    states: dict[int, SyncState] = {}
+    plans: dict[int, Plan] = {}
+    synced: list[tuple[Company, str]] = []
+    for one in decided:
+        card = cards.get(one.card.pk)
+        if card is None:
+            continue
+        cui = one.resolution.cui
+        assert cui is not None
+        state = states[card.pk] = kept.get(card.pk) or SyncState(company_id=card.pk)
+        offered = {str(c.get("cui")) for c in state.candidates}
+        if not (state.method == SyncState.Method.PICKED and cui in offered):
+            # (a user's pick stays a pick, with the candidates it was picked from)
+            state.method = one.resolution.method
+            state.probability = one.resolution.probability
+            state.candidates = one.resolution.candidates
+        if one.relink and state.cui and state.cui != cui:
+            remove_provider_data(card)  # relinked: the other company's data goes first
+            state.cui = ""
+        if one.plan is not None:
+            plans[card.pk] = one.plan
+            state.cui, state.last_synced_at = cui, now
+        state.state, state.next_due_at = one.state, one.due
+        if one.error is not None:
+            state.last_error, state.owed_sources = str(one.error), [one.error.source]
+        elif one.state == State.SYNCED:
+            state.last_error, state.owed_sources = "", []
+            synced.append((card, cui))
+    applied = apply([cards[pk] for pk in plans], plans, now)
+    metered = meter(synced, prices, now)
+    SyncState.objects.bulk_create(
+        states.values(), update_conflicts=True, unique_fields=["company"], update_fields=_SAVED
+    )
+    for one in decided:  # the caller's cards show what was written
+        for name in applied[one.card.pk].fields if one.card.pk in applied else ():
+            setattr(one.card, name, getattr(cards[one.card.pk], name))
+    return {pk: state.state for pk, state in states.items()}, metered
 
 
 def _due(now: datetime.datetime, account_id: int | None) -> list[QuerySet[Company]]:

@@ -13,21 +13,21 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db.models import F
 
 from firmsync import conf
 from firmsync.crm.models import Account, Company
-from firmsync.enrichment import rows
 from firmsync.enrichment.models import AddonSettings, Alert, UsageEntry, UsageMonth
 
 __all__ = [
     "Prices",
     "Statement",
-    "cap_reached",
+    "admitted",
     "close_months",
     "meter",
     "month_of",
@@ -35,10 +35,6 @@ __all__ = [
 ]
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
-# Metering runs for every card synced: plain SQL (see firmsync.enrichment.rows for why).
-_ENTRY = rows.Table(UsageEntry, "account", "month", "cui", "company", "at")
-_MONTH = rows.Table(UsageMonth, "account", "month", "companies")
-_ONCE = ("account", "month", "cui")  # UsageEntry's unique constraint
 
 
 @dataclass(frozen=True)
@@ -70,61 +66,71 @@ def _limit(settings: AddonSettings, prices: Prices) -> int | None:
     return min(limits) if limits else None
 
 
-def cap_reached(
-    settings: AddonSettings,
-    prices: Prices,
-    cui: str,
-    moment: datetime.datetime,
-    admitted: set[str] | None = None,
-) -> bool:
-    """Whether fetching ``cui`` now would go over the account's cap (a company already
-    counted this month never does). ``admitted``: the CUIs of the same batch let through
-    already, not yet counted."""
+def admitted(
+    settings: AddonSettings, prices: Prices, cuis: Sequence[str], moment: datetime.datetime
+) -> set[str]:
+    """Of ``cuis`` (a batch's, in its cards' order), those that may be fetched now without
+    going over the account's cap: a company already counted this month always may, the
+    others while there is room, first come first served."""
     limit = _limit(settings, prices)
     if limit is None:
-        return False
+        return set(cuis)
     month = month_of(moment)
-    counted = UsageEntry.objects.filter(account_id=settings.account_id, month=month)
-    if counted.filter(cui=cui).exists():
-        return False
-    pending = set(admitted or ()) - {cui}
-    if pending:
-        pending -= set(counted.filter(cui__in=pending).values_list("cui", flat=True))
-    return _counted(settings.account_id, month) + len(pending) >= limit
+    let = set(
+        UsageEntry.objects.filter(
+            account_id=settings.account_id, month=month, cui__in=set(cuis)
+        ).values_list("cui", flat=True)
+    )
+    count = UsageMonth.objects.filter(account_id=settings.account_id, month=month).first()
+    room = limit - (count.companies if count else 0)
+    for cui in cuis:
+        if cui not in let and room > 0:
+            let.add(cui)
+            room -= 1
+    return let
 
 
-def _counted(account_id: int, month: str) -> int:
-    """How many companies the account's ``month`` counts so far."""
-    count = UsageMonth.objects.filter(account_id=account_id, month=month).first()
-    return count.companies if count else 0
-
-
-def meter(
-    company: Company,
-    prices: Prices,
-    cui: str,
-    moment: datetime.datetime,
-    cursor: rows.Cursor | None = None,
-) -> bool:
-    """Count ``cui`` for the card's account this month; whether it was new. Warns at 80%
-    and 100% of the included amount. ``cursor``: the caller's, in its transaction."""
-    if cursor is None:
-        with transaction.atomic(), rows.cursor() as cursor:
-            return meter(company, prices, cui, moment, cursor)
+def meter(fetched: Iterable[tuple[Company, str]], prices: Prices, moment: datetime.datetime) -> int:
+    """Count each card's company (its CUI) for the card's account this month; how many
+    were new. Warns at 80% and 100% of the included amount. In the caller's transaction:
+    the month's count is locked while its entries are written, so batches metering the
+    same account at once count each company once and the count stays the entries'."""
     month = month_of(moment)
-    account = company.account_id
-    if not _ENTRY.insert(cursor, [(account, month, cui, company.pk, moment)], unless=_ONCE):
-        return False  # already counted this month
-    count = _MONTH.increment(cursor, {"account": account, "month": month}, "companies")
-    included = prices.included
-    for share in (80, 100):
-        if count == included * share // 100:
-            Alert.objects.create(
-                account_id=company.account_id,
-                kind="usage",
-                message=f"{count:,} companies this month: {share}% of the {included:,} included",
+    wanted: dict[int, dict[str, int]] = {}  # account → CUI → the first card with it
+    for company, cui in fetched:
+        wanted.setdefault(company.account_id, {}).setdefault(cui, company.pk)
+    new = 0
+    for account, cuis in wanted.items():
+        UsageMonth.objects.bulk_create(
+            [UsageMonth(account_id=account, month=month)], ignore_conflicts=True
+        )
+        count = UsageMonth.objects.select_for_update().get(account_id=account, month=month)
+        counted = set(
+            UsageEntry.objects.filter(account_id=account, month=month, cui__in=cuis).values_list(
+                "cui", flat=True
             )
-    return True
+        )
+        entries = [
+            UsageEntry(account_id=account, month=month, cui=cui, company_id=card)
+            for cui, card in cuis.items()
+            if cui not in counted
+        ]
+        if not entries:
+            continue
+        UsageEntry.objects.bulk_create(entries)
+        UsageMonth.objects.filter(pk=count.pk).update(companies=F("companies") + len(entries))
+        new += len(entries)
+        before, after = count.companies, count.companies + len(entries)
+        included = prices.included
+        for share in (80, 100):
+            mark = included * share // 100
+            if before < mark <= after:
+                Alert.objects.create(
+                    account_id=account,
+                    kind="usage",
+                    message=f"{mark:,} companies this month: {share}% of the {included:,} included",
+                )
+    return new
 
 
 @dataclass(frozen=True)
