@@ -50,4 +50,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('company', 'cui'), name='one_wait')],
             },
         ),
+        # The ANAF slot scheduler this replaces kept its slots in a table of its own making.
+        migrations.RunSQL("DROP TABLE IF EXISTS pace_slot", reverse_sql=migrations.RunSQL.noop),
     ]
