@@ -62,3 +62,17 @@ def admin(account: Account) -> User:
     user = User.objects.create_user("ana@acme.ro", "ana@acme.ro")
     Membership.objects.create(account=account, user=user, role=Membership.Role.ADMIN)
     return user
+
+
+def deployment(tmp_path: Path, register_url: str) -> dict[str, str]:
+    """The variables of a deployment of the product's own processes, on SQLite files."""
+    import os
+
+    return {
+        **os.environ,
+        "FIRMSYNC_DATA_DIR": str(tmp_path / "var"),
+        "FIRMSYNC_DATABASE_URL": f"sqlite:///{tmp_path}/crm.sqlite3",
+        "FIRMSYNC_QUEUE_URL": f"sqlite:///{tmp_path}/queue.sqlite3",
+        "FIRMSYNC_REGISTER_URL": register_url,
+        "FIRMSYNC_SOURCES": "register",
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from firmsync.enrichment.tasks import request_sync
 from firmsync.matching.index import NameIndex
 from firmsync.registry.store import RegisterStore
 
-from .conftest import LEMNLIND, TRADECENTER
+from .conftest import LEMNLIND, TRADECENTER, deployment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,14 +88,7 @@ def test_one_queued_sync_per_card(account: Account) -> None:
 
 def test_the_worker_runs_the_backfill(register: RegisterStore, register_url: str, tmp_path) -> None:
     """The product's processes: activation queues the backfill, ``firmsync worker`` runs it."""
-    env = {
-        **os.environ,
-        "FIRMSYNC_DATA_DIR": str(tmp_path / "var"),
-        "FIRMSYNC_DATABASE_URL": f"sqlite:///{tmp_path}/crm.sqlite3",
-        "FIRMSYNC_QUEUE_URL": f"sqlite:///{tmp_path}/queue.sqlite3",
-        "FIRMSYNC_REGISTER_URL": register_url,
-        "FIRMSYNC_SOURCES": "register",
-    }
+    env = deployment(tmp_path, register_url)
     firmsync = str(Path(sys.executable).with_name("firmsync"))
 
     def run(*args: str) -> str:

@@ -21,7 +21,7 @@ from firmsync.cli import cli
 from firmsync.enrichment.models import SyncState
 from firmsync.registry.store import RegisterStore
 
-from .conftest import TRADECENTER
+from .conftest import TRADECENTER, deployment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -119,14 +119,7 @@ def test_commands_on_an_unmigrated_database_stop_with_one_line(tmp_path: Path) -
 def test_a_card_added_while_the_worker_runs_is_synced_in_seconds(
     register: RegisterStore, register_url: str, tmp_path: Path
 ) -> None:
-    env = {
-        **os.environ,
-        "FIRMSYNC_DATA_DIR": str(tmp_path / "var"),
-        "FIRMSYNC_DATABASE_URL": f"sqlite:///{tmp_path}/crm.sqlite3",
-        "FIRMSYNC_QUEUE_URL": f"sqlite:///{tmp_path}/queue.sqlite3",
-        "FIRMSYNC_REGISTER_URL": register_url,
-        "FIRMSYNC_SOURCES": "register",
-    }
+    env = deployment(tmp_path, register_url)
 
     def run(*args: str) -> str:
         return subprocess.run(

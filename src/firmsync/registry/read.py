@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from firmsync.identity import address
+
 if TYPE_CHECKING:
     from firmsync.registry.store import RegisterStore
 
@@ -48,18 +50,7 @@ FACT_COLUMNS = (
     "status",
     "status_codes",
     "last_seen",
-    "country",
-    "county",
-    "locality",
-    "sector",
-    "street",
-    "number",
-    "block",
-    "staircase",
-    "floor",
-    "apartment",
-    "postal_code",
-    "details",
+    *address.PARTS,
 )
 FIGURE_COLUMNS = (
     "cui",
