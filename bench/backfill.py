@@ -1,9 +1,14 @@
-"""Benchmark: the backfill after activation, on SQLite.
+"""Benchmark: the backfill after activation, on SQLite and on PostgreSQL + Redis.
 
     python bench/backfill.py [--cards 10000] [--anaf-cards 2000] [--companies 50000]
-                             [--workers 2]
+                             [--workers 2] [--postgres URL --redis URL]
 
-Generates a sample register (once, in a temporary data folder) and imports it, then:
+Generates a sample register (once, in a temporary data folder), then for each backend —
+SQLite files for the CRM, the register and the queue; and, given a PostgreSQL server
+(``--postgres``, or ``FIRMSYNC_DATABASE_URL`` when it is one), a database of its own there
+(the URL's name with ``_backfill``, made afresh and dropped after) for the CRM and the
+register, with the queue on Redis (``--redis``, or ``FIRMSYNC_QUEUE_URL``) — it imports the
+register and measures, each backend in a process of its own:
 
 1. ``--cards`` cards of one account, each with the CUI of a registered company, synced
    from the register alone (``FIRMSYNC_SOURCES=register``) in batches of 100 in this one
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -37,22 +43,84 @@ def main() -> None:
     parser.add_argument("--anaf-cards", type=int, default=2_000)
     parser.add_argument("--companies", type=int, default=50_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--postgres", default=_env_url("FIRMSYNC_DATABASE_URL", "postgres"))
+    parser.add_argument("--redis", default=_env_url("FIRMSYNC_QUEUE_URL", "redis"))
+    parser.add_argument("--on", help=argparse.SUPPRESS)  # (a backend's process: its folder)
     args = parser.parse_args()
+    if args.on:
+        measure(args, Path(args.on))
+        return
     folder = Path(tempfile.mkdtemp(prefix="firmsync-backfill-"))
+    from firmsync.registry.sample import make_sample
+
+    make_sample(folder / "sample", companies=args.companies)
+    run = [sys.executable, __file__, *sys.argv[1:]]
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FIRMSYNC_")}
+    subprocess.run([*run, "--on", str(folder / "sqlite")], env=base, check=True)
+    if args.postgres:
+        if not args.redis:
+            raise SystemExit("--postgres needs --redis (or FIRMSYNC_QUEUE_URL) for the queue")
+        database = _fresh_database(args.postgres)
+        env = {
+            **base,
+            "FIRMSYNC_DATABASE_URL": database,
+            "FIRMSYNC_REGISTER_URL": database,
+            "FIRMSYNC_QUEUE_URL": args.redis,
+        }
+        try:
+            subprocess.run([*run, "--on", str(folder / "postgres")], env=env, check=True)
+        finally:
+            _drop_database(database)
+
+
+def _env_url(name: str, scheme: str) -> str | None:
+    value = os.environ.get(name, "")
+    return value if value.startswith(scheme) else None
+
+
+def _server(url: str) -> tuple[str, str]:
+    """The server's maintenance database URL, and the bench's database on it."""
+    name = re.sub(r"\W", "_", url.rsplit("/", 1)[1].split("?")[0] or "firmsync")
+    server = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1)
+    return f"{server}/postgres", f"{url.rsplit('/', 1)[0]}/{name}_backfill"
+
+
+def _fresh_database(url: str) -> str:
+    import psycopg
+
+    server, database = _server(url)
+    with psycopg.connect(server, autocommit=True) as connection:
+        name = database.rsplit("/", 1)[1]
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return database
+
+
+def _drop_database(database: str) -> None:
+    import psycopg
+
+    server, _ = _server(database)
+    with psycopg.connect(server, autocommit=True) as connection:
+        name = database.rsplit("/", 1)[1]
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def measure(args: argparse.Namespace, folder: Path) -> None:
+    """The figures on the backend the environment names (SQLite files under ``folder``)."""
     os.environ["FIRMSYNC_DATA_DIR"] = str(folder)
     os.environ["FIRMSYNC_SOURCES"] = "register"
     os.environ["DJANGO_SETTINGS_MODULE"] = "firmsync.project.settings"
+    backend = "PostgreSQL + Redis" if "FIRMSYNC_DATABASE_URL" in os.environ else "SQLite"
 
     from firmsync import conf
     from firmsync.registry.importer import import_paths
     from firmsync.registry.read import active_with_financials
-    from firmsync.registry.sample import make_sample
     from firmsync.registry.store import RegisterStore
 
     store = RegisterStore(conf.load().register_url)
-    make_sample(folder / "sample", companies=args.companies)
-    import_paths(store, [folder / "sample"])
+    import_paths(store, [folder.parent / "sample"])
     cuis = active_with_financials(store)
+    store.close()
     need = args.cards + args.anaf_cards
     if len(cuis) < need:
         raise SystemExit(f"the sample has {len(cuis)} such companies; raise --companies")
@@ -62,6 +130,9 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()  # (a Redis database used before)
     from firmsync.crm.models import Account, Company
     from firmsync.enrichment.engine import configured_engine
     from firmsync.enrichment.models import AddonSettings
@@ -111,12 +182,13 @@ def main() -> None:
     seconds = in_this_process(account_with("One process", chosen, queue=False))
     print(
         f"register, one process: {len(chosen):,} cards in {seconds:.1f} s = "
-        f"{len(chosen) / seconds:,.0f} cards/s (SQLite)"
+        f"{len(chosen) / seconds:,.0f} cards/s ({backend})"
     )
     seconds = through_the_worker("Worker", chosen, dict(os.environ))
     print(
         f"register, the backfill job through `firmsync worker --workers {args.workers}`: "
-        f"{len(chosen):,} cards in {seconds:.1f} s = {len(chosen) / seconds:,.0f} cards/s (SQLite)"
+        f"{len(chosen):,} cards in {seconds:.1f} s = {len(chosen) / seconds:,.0f} cards/s "
+        f"({backend})"
     )
 
     if not args.anaf_cards:
@@ -130,7 +202,7 @@ def main() -> None:
         stats = urllib.request.urlopen(f"{url}/__stats").read().decode()
     print(
         f"register + fake ANAF, through the worker: {len(chosen):,} cards in {seconds:.1f} s; "
-        f"fake ANAF saw {stats}"
+        f"fake ANAF saw {stats} ({backend})"
     )
 
 

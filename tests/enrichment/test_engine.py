@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 
-from firmsync.crm.models import Account, Company
+from firmsync.crm.models import Account, Address, Company
 from firmsync.crm.services import create_company, update_company
 from firmsync.enrichment.models import AddonSettings, Alert, CardHistory, SyncState, UsageEntry
 from firmsync.enrichment.services.addon import activate
@@ -20,7 +22,7 @@ from firmsync.sources.fake.anaf import FakeAnaf, made_up_record
 from firmsync.sources.lookup import Providers
 from firmsync.sources.resilience import Backoff
 
-from .conftest import CARDIOFORCE, LEMNLIND, TRADECENTER, Clock
+from .conftest import CARDIOFORCE, LEMNLIND, NOW, TRADECENTER, Clock
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +184,46 @@ def test_usage_warnings_at_80_and_100_percent_of_the_included_amount(
     sync_cards(cards, engine)  # the first three again (free), and the fourth
     assert Alert.objects.filter(kind="usage").count() == 2
     assert UsageEntry.objects.count() == 4
+
+
+def _refuse_addresses_of(card: Company) -> None:
+    """The database refuses the card's addresses (a trigger): its sync cannot be written."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON crm_address "
+                f"WHEN NEW.company_id = {card.pk} BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+            return
+        cursor.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF NEW.company_id = {card.pk} THEN RAISE EXCEPTION 'refused'; END IF; "
+            "RETURN NEW; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON crm_address "
+            "FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
+
+
+def test_a_card_that_cannot_be_written_loses_only_its_own_sync(
+    account: Account, admin: User, engine: Engine
+) -> None:
+    activate(account, admin)
+    good = create_company(account, name="Trade", cui_input=TRADECENTER)
+    bad = create_company(account, name="Lemn", cui_input=LEMNLIND)
+    _refuse_addresses_of(bad)
+    outcome = sync_cards([good, bad], engine)
+    assert outcome.states == {good.pk: "synced", bad.pk: "error"} and outcome.metered == 1
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert good.legal_name == "TRADECENTER SRL" and Address.objects.filter(company=good).exists()
+    assert bad.legal_name == "" and bad.locked_fields == []  # as it was
+    assert list(UsageEntry.objects.values_list("cui", flat=True)) == [TRADECENTER]
+    failed = state_of(bad)
+    assert failed.next_due_at == NOW + datetime.timedelta(minutes=15)
+    with connection.cursor() as cursor:
+        on = "" if connection.vendor == "sqlite" else " ON crm_address"
+        cursor.execute(f"DROP TRIGGER refuse{on}")
+    sync_cards([bad], engine)
+    assert state_of(bad).state == "synced" and UsageEntry.objects.count() == 2

@@ -485,5 +485,10 @@ def import_paths(
         parallel_from_bytes=parallel_from_bytes,
     )
     results = [(item, importer.run(item)) for item in known]
+    if results and store.dialect == "postgresql":
+        # Statistics now, not when autovacuum gets round to the freshly loaded tables:
+        # without them the planner reads those tables whole, and a sync's lookups take
+        # twice as long.
+        store.execute("ANALYZE")
     skipped = [f.path for f in found if f.kind == "unknown"]
     return ImportResult(results, skipped)

@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.db.models import Value
 
 from firmsync.crm.models import Address, Company
 from firmsync.crm.services import ADDRESS_PARTS, address_key
@@ -147,6 +148,8 @@ class _Writes:
                 unique_fields=["id"],
                 update_fields=[*fields, "updated_at"],
             )
+        _json_as_values(self.provenance, "fields")
+        _json_as_values(self.history, "changes")
         Provenance.objects.bulk_create(
             self.provenance,
             update_conflicts=True,
@@ -164,6 +167,16 @@ class _Writes:
         )
         Alert.objects.bulk_create(self.alerts)
         CardHistory.objects.bulk_create(self.history)
+
+
+def _json_as_values(rows: Sequence[models.Model], name: str) -> None:
+    """On PostgreSQL, the rows' JSON (``name``) as expressions: Django 5.2 inserts a batch of
+    plain values as arrays (UNNEST), whose JSON psycopg escapes quote by quote in Python —
+    1.2 of 8.1 s for 4,000 cards' provenance; with an expression the rows go as VALUES."""
+    if connection.vendor != "postgresql":
+        return
+    for row in rows:
+        setattr(row, name, Value(getattr(row, name), output_field=models.JSONField()))
 
 
 def apply(
