@@ -104,6 +104,7 @@ def run(
         "cards": cards,
         "requests": stats["requests"],
         "violations": stats["violations"],
+        "closest": stats["closest"],
         "cuis_served": stats["cuis_served"],
         "seconds": round(seconds, 1),
         "created_in": round(created, 1),

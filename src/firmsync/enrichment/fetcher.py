@@ -56,7 +56,7 @@ __all__ = [
 
 # A request with fewer than 100 CUIs waits LINGER seconds for more, and up to MOST while
 # questions keep coming (none new for QUIET seconds: the burst is over).
-LINGER, QUIET, MOST = 2.0, 0.5, 6.0
+LINGER, QUIET, MOST = 2.0, 0.5, 10.0
 FRESH_VAT = datetime.timedelta(minutes=10)  # an answer this young is reused by every asker
 FRESH_BALANCE = datetime.timedelta(days=1)  # balance sheets change once a year
 WAIT = 120.0  # seconds a foreground sync waits for its answers

@@ -15,6 +15,7 @@ at ``failure_rate``. Records are made up from the CUI unless given (``records``)
 
 from __future__ import annotations
 
+import operator
 import random
 import threading
 import time
@@ -216,6 +217,9 @@ class FakeAnaf:
                 "injected": dict(self.injected),
                 "cuis_served": len(self.served),
                 "most_served": max(self.served.values(), default=0),
+                "closest": round(  # seconds between the two closest arrivals
+                    min(map(operator.sub, self.arrivals[1:], self.arrivals), default=0), 4
+                ),
             }
 
     # --- the HTTP side ------------------------------------------------------------------
