@@ -17,7 +17,8 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from firmsync.crm.models import Company
 from firmsync.enrichment.engine import configured_engine
 from firmsync.enrichment.models import AddonSettings
-from firmsync.enrichment.services.sync import due_card_ids, due_cards, sync_cards
+from firmsync.enrichment.services.refresh import BATCH, sync_due
+from firmsync.enrichment.services.sync import due_card_ids, sync_cards
 from firmsync.enrichment.services.usage import close_months
 
 __all__ = [
@@ -30,7 +31,6 @@ __all__ = [
     "sync_card",
 ]
 
-BATCH = 100  # cards fetched together: one ANAF request
 log = logging.getLogger(__name__)
 
 
@@ -56,13 +56,6 @@ def _sync(card_ids: list[int]) -> None:
 def sync_card(card_id: int) -> None:
     HUEY.delete(_marker(card_id))
     _sync([card_id])
-
-
-def _in_batches(cards: list[Company]) -> None:
-    engine = configured_engine()
-    for start in range(0, len(cards), BATCH):
-        sync_cards(cards[start : start + BATCH], engine)
-        log.info("synced %d of %d cards", min(start + BATCH, len(cards)), len(cards))
 
 
 @db_task()
@@ -91,7 +84,10 @@ def sync_batch(card_ids: list[int], account_id: int) -> None:
 @db_periodic_task(crontab(minute="*/10"))
 def refresh_due() -> None:
     """Cards whose refresh is due (each at its own phase of the interval), and retries."""
-    _in_batches(due_cards(timezone.now()))
+    sync_due(
+        engine=configured_engine(),
+        progress=lambda done, total: log.info("synced %d of %d cards", done, total),
+    )
 
 
 @db_periodic_task(crontab(minute="5"))
