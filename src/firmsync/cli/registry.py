@@ -96,11 +96,10 @@ def show(cui: str, as_json: bool) -> None:
     """The register's facts for one CUI. Exit 1 if unknown, 2 if not a valid CUI."""
     from firmsync.cli.edge import refusals
     from firmsync.enrichment.services.register import register_facts
+    from firmsync.identity import cui as cui_id
 
     with refusals():
         facts = register_facts(cui)
-    from firmsync.identity import cui as cui_id
-
     if not cui_id.is_valid(facts.cui):
         # Old records carry CUIs with a wrong check digit; the register keeps them (flagged).
         click.echo(f"Note: CUI {facts.cui} has a wrong check digit.", err=True)

@@ -104,15 +104,16 @@ def await_answers(
     """Wait for these questions' answers, fetching them itself whenever no one holds the
     lease (the foreground); those not in by ``timeout`` are left out."""
     deadline = time.monotonic() + timeout
+    wanted = set(keys)
     while True:
         found = {
             (a.cui, a.year): a
             for a in AnafAnswer.objects.filter(
-                kind=kind, cui__in={c for c, _ in keys}, answered_at__isnull=False
+                kind=kind, cui__in={c for c, _ in wanted}, answered_at__isnull=False
             )
-            if (a.cui, a.year) in set(keys)
+            if (a.cui, a.year) in wanted
         }
-        if len(found) == len(set(keys)) or time.monotonic() > deadline:
+        if len(found) == len(wanted) or time.monotonic() > deadline:
             return found
         lease = configured_lease()
         if lease.acquire():

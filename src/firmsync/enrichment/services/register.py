@@ -77,12 +77,11 @@ def register_facts(cui: str) -> CompanyFacts:
         digits, issue = cui_id.validate(cui), None
     except IdentityError as error:
         digits, issue = cui_id.compact(cui), error.code
-        if issue != "wrong_check_digit":
-            raise Invalid("cui", f"{cui_id.shown(cui)!r} is not a valid CUI ({issue})") from None
-    facts = facts_from_register(_store(), digits)
+    readable = issue in (None, "wrong_check_digit")
+    facts = facts_from_register(_store(), digits) if readable else None
+    if facts is None and issue is not None:
+        raise Invalid("cui", f"{cui_id.shown(cui)!r} is not a valid CUI ({issue})")
     if facts is None:
-        if issue is not None:
-            raise Invalid("cui", f"{cui_id.shown(cui)!r} is not a valid CUI ({issue})")
         raise NotFound(f"CUI {digits} is not in the register")
     return facts
 
