@@ -103,7 +103,7 @@ def test_comma_below_never_leaves_cedillas_and_fold_is_ascii_for_romanian(value:
         ),
         ("Ionescu Maria Întreprindere Individuală", ("IONESCU MARIA", "II", None)),
         ("SOCIETATEA COMERCIALA ALFA SOCIETATE PE ACTIUNI", ("ALFA", "SA", None)),
-        ("SC SC ALFA SRL", ("SC ALFA", "SRL", None)),
+        ("SC SC ALFA SRL", ("ALFA", "SRL", None)),  # SEAP writes S.C. SC X
         ("ALFA & BETA SRL (IN LICHIDARE)", ("ALFA BETA", "SRL", "liquidation")),
     ],
 )

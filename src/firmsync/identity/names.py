@@ -18,6 +18,23 @@ Name(core='ALFA BETA', legal_form='SRL-D', status=None)
 Name(core='ABC', legal_form='SA', status='liquidation')
 >>> normalise('SC')
 Name(core='SC', legal_form=None, status=None)
+
+Public procurement (SEAP) adds its own ``S.C.`` and a second legal form; the first form
+written is the company's own. A form glued to the name (``…CONSTRUCTSRL``) is split off,
+and forms written out at the start are forms too:
+
+>>> normalise('S.C. SC AMS MEDICAL CONSULTING SRL S.R.L.')
+Name(core='AMS MEDICAL CONSULTING', legal_form='SRL', status=None)
+>>> normalise('S.C. VODAFONE ROMANIA S.A. S.R.L.')
+Name(core='VODAFONE ROMANIA', legal_form='SA', status=None)
+>>> normalise('S.M.B. S.R.L.')
+Name(core='SMB', legal_form='SRL', status=None)
+>>> normalise('tavcosconstructsrl')
+Name(core='TAVCOSCONSTRUCT', legal_form='SRL', status=None)
+>>> normalise('REGIA AUTONOMĂ MONITORUL OFICIAL')
+Name(core='MONITORUL OFICIAL', legal_form='RA', status=None)
+>>> normalise('COOP GALAȚI SOCIETATE COOPERATIVĂ')
+Name(core='COOP GALATI', legal_form='COOP', status=None)
 """
 
 from __future__ import annotations
@@ -49,7 +66,9 @@ _SPELLED: tuple[tuple[str, str], ...] = (
     ("PERSOANA FIZICA AUTORIZATA", "PFA"),
     ("INTREPRINDERE INDIVIDUALA", "II"),
     ("INTREPRINDERE FAMILIALA", "IF"),
+    ("SOCIETATE COOPERATIVA", "COOP"),
     ("REGIE AUTONOMA", "RA"),
+    ("REGIA AUTONOMA", "RA"),
     ("SRL D", "SRL-D"),
     ("SRLD", "SRL-D"),
     ("SRL", "SRL"),
@@ -88,10 +107,15 @@ _STATUS_RE = re.compile(
     r"[\s\-(,]+(?:" + "|".join(re.escape(p) for p, _ in _STATUS_PHRASES) + r")\b"
 )
 _STATUS_OF = dict(_STATUS_PHRASES)
-_DOTTED = re.compile(r"\b(?:[A-Z]\s?\.\s?){1,}[A-Z]\b\.?")
+# A dotted abbreviation, its letters spaced (``S. R. L.``) or not (``S.R.L.``): one style
+# throughout, so that ``S.M.B. S.R.L.`` stays two words.
+_DOTTED = re.compile(r"\b(?:(?:[A-Z]\s?\.\s)+|(?:[A-Z]\s?\.)+)[A-Z]\b\.?")
 _PUNCTUATION = re.compile(r"[^0-9A-Z]+")
 _SC_FIRST = frozenset({"S", "SC", "SOCIETATEA"})  # the first words _LEADING_SC can match
 _LEADING_SC = re.compile(r"^(?:S\s?\.\s?C\s?\.?|SC|SOCIETATEA COMERCIALA)\s+")
+# Forms written out before the name, as state companies are: REGIA AUTONOMĂ X is X RA.
+_LEADING_FORMS = ((("REGIA", "AUTONOMA"), "RA"), (("REGIE", "AUTONOMA"), "RA"))
+_GLUED = ("SRL",)  # forms found glued to the last word; SA ends too many words (CASA)
 
 
 def _collapse_dots(match: re.Match[str]) -> str:
@@ -109,16 +133,39 @@ def normalise(name: str) -> Name:
         status = _STATUS_OF[phrase]
         text = text[: found.start()]
     words = _PUNCTUATION.sub(" ", text).split()
-    if len(words) > 1 and words[0] in _SC_FIRST:
-        rest = _LEADING_SC.sub("", " ".join(words))
-        words = rest.split() or words
+    for _ in range(2):  # SEAP writes S.C. SC X
+        if len(words) > 1 and words[0] in _SC_FIRST:
+            rest = _LEADING_SC.sub("", " ".join(words))
+            words = rest.split() or words
     legal_form = None
+    for _ in range(2):  # SEAP adds a second form: the first written is the company's
+        found_form = _form_at_end(words)
+        if found_form is None:
+            break
+        legal_form, words = found_form
+    if legal_form is None and words:
+        legal_form, words = _glued_form(words)
+    if words[:1] in (["REGIA"], ["REGIE"]):
+        for tokens, code in _LEADING_FORMS:
+            if tuple(words[:2]) == tokens and len(words) > 2 and legal_form in (None, code):
+                legal_form, words = code, words[2:]
+    return Name(" ".join(words), legal_form, status)
+
+
+def _form_at_end(words: list[str]) -> tuple[str, list[str]] | None:
     for tokens, code in _FORMS_ENDING.get(words[-1], ()) if words else ():
         n = len(tokens)
         if len(words) > n and tuple(words[-n:]) == tokens:
-            legal_form, words = code, words[:-n]
-            break
-    return Name(" ".join(words), legal_form, status)
+            return code, words[:-n]
+    return None
+
+
+def _glued_form(words: list[str]) -> tuple[str | None, list[str]]:
+    last = words[-1]
+    for code in _GLUED:
+        if len(last) > len(code) + 2 and last.endswith(code):
+            return code, [*words[:-1], last[: -len(code)]]
+    return None, words
 
 
 def key(name: str) -> str:
