@@ -21,6 +21,7 @@ For a typed name (and the county and locality when the card has them):
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ from rapidfuzz import fuzz
 
 from firmsync.matching.index import Entry, NameIndex
 from firmsync.matching.model import Model
+from firmsync.matching.respell import variants
 from firmsync.matching.result import Candidate, Match
 from firmsync.matching.scoring import FEATURES, PERSON_FORMS, Query, features
 
@@ -43,10 +45,13 @@ WHOLE = 0.999  # a name whose every word the other has (cover is a float sum)
 class Scored:
     """A candidate with its features and probability (what training and reasons use)."""
 
-    __slots__ = ("entry", "probability", "values")
+    __slots__ = ("entry", "probability", "reading", "values")
 
-    def __init__(self, entry: Entry, values: list[float], probability: float) -> None:
+    def __init__(
+        self, entry: Entry, values: list[float], probability: float, reading: Query
+    ) -> None:
         self.entry, self.values, self.probability = entry, values, probability
+        self.reading = reading  # the query as typed, or a respelling that found the entry
 
     def feature(self, name: str) -> float:
         return self.values[FEATURES.index(name)]
@@ -61,18 +66,24 @@ class Matcher:
     def open(cls, path: Path) -> Matcher:
         return cls(NameIndex(path))
 
+    def _known(self, word: str) -> bool:
+        return self.index.frequency("words", word.lower()) > 0
+
     # --- candidates --------------------------------------------------------------------
     def scored(self, query: Query) -> list[Scored]:
         """The candidates for ``query`` with their features, most probable first."""
-        hits = self.index.search(query.key, county=query.county, limit=SEARCHED)
-        closest: dict[str, tuple[float, Entry]] = {}
-        for hit in hits:
-            entry = hit.entry
-            similarity = fuzz.token_sort_ratio(query.key, entry.key) / 100
-            company = entry.cui or entry.reg_number
-            held = closest.get(company)
-            if held is None or (entry.operating, similarity) > (held[1].operating, held[0]):
-                closest[company] = (similarity, entry)
+        readings = [query]  # the name as typed, and as the register would cut its words
+        for key in variants(query.key, self._known):
+            readings.append(dataclasses.replace(query, key=key))
+        closest: dict[str, tuple[float, Entry, Query]] = {}
+        for reading in readings:
+            for hit in self.index.search(reading.key, county=query.county, limit=SEARCHED):
+                entry = hit.entry
+                similarity = fuzz.token_sort_ratio(reading.key, entry.key) / 100
+                company = entry.cui or entry.reg_number
+                held = closest.get(company)
+                if held is None or (entry.operating, similarity) > (held[1].operating, held[0]):
+                    closest[company] = (similarity, entry, reading)
         # The closest spellings, and the index's own first companies whatever their spelling:
         # its order weighs rare words, so a name with a city added (TUDOR TANGEXNEL
         # CONSTANTA) keeps TUDOR TANGEXNEL ahead of the many TUDOR … CONSTANȚA.
@@ -82,10 +93,10 @@ class Matcher:
         first = list(closest.values())[:INDEX_FIRST]
         ranked = first + [pair for pair in by_spelling if pair not in first][: SCORED - len(first)]
         results = []
-        for similarity, entry in ranked:
-            others = [s for s, e in ranked if e.key != entry.key]
+        for similarity, entry, reading in ranked:
+            others = [s for s, e, _ in ranked if e.key != entry.key]
             values = features(
-                query,
+                reading,
                 entry,
                 weight=self.index.rarity,
                 sharing=self.index.sharing(entry.key),
@@ -93,7 +104,7 @@ class Matcher:
                 best_other=max(others, default=0.0),
                 places=self.index.places,
             )
-            results.append(Scored(entry, values, 0.0))
+            results.append(Scored(entry, values, 0.0, reading))
         if results:  # all candidates in one product
             rows = np.array([result.values for result in results], dtype=float)
             for result, probability in zip(
@@ -118,7 +129,17 @@ class Matcher:
             return Match("none", shown)
         top = scored[0]
         certain = [s for s in scored if s.probability >= self.model.link]
-        if len(certain) == 1 and certain[0] is top and self.may_link(query, top):
+        holding = {  # companies whose names hold every word typed: two are a family
+            s.entry.cui or s.entry.reg_number
+            for s in scored
+            if s.feature("query_cover") >= WHOLE and s.probability >= self.model.review
+        }
+        if (
+            len(certain) == 1
+            and certain[0] is top
+            and len(holding) <= 1
+            and self.may_link(query, top)
+        ):
             return Match("linked", shown)
         if top.probability >= self.model.review:
             return Match("review", shown)
@@ -129,6 +150,12 @@ class Matcher:
         entry = top.entry
         if top.feature("query_cover") < WHOLE and top.feature("name_cover") < WHOLE:
             return False  # each name has a word the other lacks: two companies, most likely
+        if len(top.reading.key.split()) < len(query.key.split()):
+            return False  # found with two typed words joined: HIDRO TERM may be another firm
+        if top.feature("branch"):
+            return False  # FILIALA CERTEJ, SERV, a city: the family's other company
+        if top.feature("name_extra") or top.feature("query_extra"):
+            return False  # a word more or less that names something: NOVA MENTOR CONSTRUCT
         if top.feature("form_conflicts"):
             return False  # an SA is not an SRL: a different legal person, whatever the name
         if entry.legal_form in PERSON_FORMS and not (

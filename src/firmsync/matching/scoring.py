@@ -32,7 +32,20 @@ and 2, that the calibrated model (:mod:`firmsync.matching.model`) turns into a p
                     (negative when another name is closer)
 ``operating``       the registration is operating (active, or insolvent and trading)
 ``person``          the candidate is a sole trader or a family business (PFA, II, IF)
+``name_extra``      the summed rarity of the candidate's words the query lacks (generic words
+                    such as ``SOCIETATEA`` or ``ROMANIA``, and the name's own acronym, left
+                    out): ``NUCLEARELECTRICA SERV`` for ``NUCLEARELECTRICA``
+``query_extra``     the same for the query's words the candidate lacks, place names left out:
+                    ``NOVA`` in ``NOVA MENTOR CONSTRUCT`` for ``MENTOR CONSTRUCT``
+``branch``          the candidate has a word the query lacks that marks a subsidiary or a
+                    branch (``FILIALA``, ``SUCURSALA``, ``SERV``, ``HOLDING`` …) or a place
+                    name: another company of the same family, most likely
+``prefix``          the query's words are the first words of a longer registered name
 ==================  ===========================================================================
+
+The last four say when a name with a word more or a word less is another company; the
+matcher never links automatically on a candidate with ``branch``, or with a word of either
+side that is neither generic nor a place (:func:`extra_words`).
 """
 
 from __future__ import annotations
@@ -43,12 +56,23 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from firmsync.identity import counties, names
 from firmsync.identity.text import fold
 from firmsync.matching.index import Entry
 
-__all__ = ["FEATURES", "PERSON_FORMS", "Query", "features", "same_place"]
+__all__ = [
+    "FEATURES",
+    "GENERIC",
+    "MARKERS",
+    "PERSON_FORMS",
+    "Query",
+    "acronym_of",
+    "extra_words",
+    "features",
+    "same_place",
+]
 
 FEATURES = (
     "ratio",
@@ -70,6 +94,10 @@ FEATURES = (
     "margin",
     "operating",
     "person",
+    "name_extra",
+    "query_extra",
+    "branch",
+    "prefix",
 )
 PERSON_FORMS = frozenset({"PFA", "II", "IF"})
 _FAMILY = {"SRL-D": "SRL"}  # forms that count as the same form
@@ -77,6 +105,19 @@ _WORD_LIKE = 85.0  # two words at least this similar (rapidfuzz ratio) count as 
 # One word that stands for two (the query's abbreviation, the register's full words).
 _TOGETHER = {"IMPEX": ("IMPORT", "EXPORT")}
 _FORM_LIKE = 90.0  # a spelled-out legal form at least this similar counts as that form
+# Words that say what kind of body a company is, not which one: present or missing, they do
+# not make two names two companies (users drop them: ROMGAZ for SOCIETATEA NAȚIONALĂ …).
+GENERIC = frozenset(
+    "SOCIETATEA SOCIETATE COMPANIA COMPANIE NATIONALA NATIONAL COMERCIALA DE SI A AL ALE IN "
+    "CU PENTRU PE LA DIN ROMANIA ROMANA ROMAN ROMANIAN IFN SC CN SN RA SA SRL".split()
+)
+# Words that mark a subsidiary, a branch or a service company of a group: a registered name
+# with one the query lacks is the family's other company.
+MARKERS = frozenset(
+    "FILIALA FILIALEI SUCURSALA SUCURSALEI SERV SERVICE SERVICES SERVICII HOLDING GROUP GRUP "
+    "INVEST INVESTMENTS CONSULT CONSULTING PUNCT LUCRU AGENTIA DIVIZIA".split()
+)
+_SMALL = frozenset("DE SI A AL ALE IN CU PENTRU PE LA DIN".split())  # skipped in acronyms
 _PLACE_NOISE = re.compile(r"\b(MUNICIPIUL|ORAS|ORASUL|COMUNA|SAT|SATUL|JUDETUL|JUD)\b|[^A-Z0-9 ]")
 
 
@@ -150,7 +191,27 @@ def _found(word: str, other: list[str]) -> str | None:
         return "abbreviated"
     if any(fuzz.ratio(word, o) >= _WORD_LIKE for o in other):
         return "edited"
+    if 2 <= len(word) <= 6 and acronym_of(word, other):
+        return "abbreviated"
     return None
+
+
+def acronym_of(word: str, other: list[str]) -> bool:
+    """Whether ``word`` is the initials of some consecutive words of ``other``, small words
+    (``DE``, ``SI`` …) skipped or not.
+
+    >>> acronym_of('SNGN', ['SOCIETATEA', 'NATIONALA', 'DE', 'GAZE', 'NATURALE', 'ROMGAZ'])
+    True
+    >>> acronym_of('RATEN', 'REGIA AUTONOMA TEHNOLOGII PENTRU ENERGIA NUCLEARA'.split())
+    True
+    >>> acronym_of('ABC', ['ALFA', 'BETA'])
+    False
+    """
+    if not word.isalpha() or len(other) < len(word):
+        return False
+    full = "".join(o[0] for o in other)
+    skipped = "".join(o[0] for o in other if o not in _SMALL)
+    return word in full or word in skipped
 
 
 def _covered(
@@ -171,6 +232,43 @@ def _covered(
             total += w
     total += found
     return (found / total if total else 0.0), edited
+
+
+def extra_words(words: list[str], other: list[str], ignored: Container[str] = ()) -> list[str]:
+    """The informative words of ``words`` that ``other`` lacks (:func:`_found`, or begun by
+    a word of ``other``: ``COM`` for ``COMERT``, a last word cut short), neither generic,
+    nor in ``ignored``, nor the acronym of the name's own words, nor a mistyped legal form.
+
+    >>> extra_words(['NUCLEARELECTRICA', 'SERV'], ['NUCLEARELECTRICA'])
+    ['SERV']
+    >>> extra_words(['SOCIETATEA', 'DE', 'SERVICII', 'IN', 'INFORMATICA', 'SSI'],
+    ...             ['SERVICII', 'INFORMATICA'])
+    []
+    >>> extra_words(['ALFA', 'COMERT', 'BISTRITA'], ['ALFA', 'COM', 'BI'])
+    []
+    >>> extra_words(['BETA', 'CONSTRUCT', 'STL'], ['BETA', 'CONSTRUCT'])
+    []
+    """
+    last = other[-1] if other else ""
+    return [
+        w
+        for w in words
+        if w not in GENERIC
+        and w not in ignored
+        and not _found(w, other)
+        and not any(len(o) > 2 and w.startswith(o) for o in other)
+        and not (len(last) > 1 and w.startswith(last))
+        and not (w is words[-1] and len(w) > 1 and any(o.startswith(w) for o in other))
+        and not (w.isalpha() and 2 <= len(w) <= 6 and acronym_of(w, [o for o in words if o != w]))
+        and not (w is words[-1] and _form_like(w))
+    ]
+
+
+def _form_like(word: str) -> bool:
+    """A legal form typed one letter wrong or two swapped (``STL``, ``SRRL``, ``SLR``)."""
+    return 2 <= len(word) <= 4 and any(
+        OSA.distance(word, form) <= 1 for form in ("SRL", "PFA", "SNC", "SCS", "SCA")
+    )
 
 
 def features(
@@ -206,6 +304,10 @@ def features(
         same = same_place(query.locality, entry.locality)
         if same is not None:
             place_agrees, place_conflicts = float(same), float(not same)
+    name_extra = extra_words(c_words, q_words)
+    query_extra = extra_words(q_words, c_words, places)
+    branch = any(w in MARKERS or w in places for w in name_extra)
+    prefix = len(c_words) > len(q_words) and c_words[: len(q_words)] == q_words
     return [
         fuzz.ratio(query.key, entry.key) / 100,
         token_sort,
@@ -226,4 +328,8 @@ def features(
         token_sort - best_other,
         float(entry.operating),
         float(theirs in PERSON_FORMS),
+        min(sum(weight(w) for w in name_extra), 2.0),
+        min(sum(weight(w) for w in query_extra), 2.0),
+        float(branch),
+        float(prefix),
     ]
