@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from firmsync.matching.realnames import evaluate_real, read_companies
+from firmsync.matching.realnames import evaluate_real, parent_queries, read_companies
 
 COMPANIES = (
     "name,cui,reg_number,county,locality,caen,informal_name,source\n"
@@ -43,10 +43,27 @@ def test_each_company_has_its_other_spellings_once(tmp_path: Path) -> None:
     assert companies["14399840"].spellings == ("DANTE INTERNATIONALSA", "DANTE INTERNATIONAL S.A.")
 
 
+def test_another_name_under_the_same_cui_is_not_a_spelling(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    with (folder / "raw" / "sicap_2023-2025_supplier_cui_names.csv").open("a") as sicap:
+        sicap.write("RO14399840,HABAU PPS PIPELINE SYSTEMS S.R.L.,True\n")
+    companies = {c.cui: c for c in read_companies(folder)}
+    assert "HABAU PPS PIPELINE SYSTEMS S.R.L." not in companies["14399840"].spellings
+
+
+def test_a_subsidiary_s_parent_is_asked_for_when_absent(tmp_path: Path) -> None:
+    nuclear = next(c for c in read_companies(_folder(tmp_path)) if c.cui == "45374854")
+    queries = parent_queries([nuclear], frozenset({"CERNAVODA"}), lambda key: False)
+    assert [(q.name, q.cui) for q in queries] == [("NUCLEARELECTRICA", None)]
+    assert parent_queries([nuclear], frozenset(), lambda key: True) == []
+
+
 def test_the_real_companies_are_found_by_their_spellings_and_the_left_out_are_not(
     tmp_path: Path,
 ) -> None:
     figures = evaluate_real(_folder(tmp_path), tmp_path / "work", companies=300, absent=0.25)
+    parents = figures.pop("parents not in the register")
+    assert parents.present == 0 and parents.false_link_rate == 0.0
     for metrics in figures.values():
         # 4 companies with a register number: 3 placed, 1 left out; 6 spellings in all
         assert metrics.present + metrics.absent == 6 and metrics.absent in (1, 2)

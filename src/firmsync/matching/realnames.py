@@ -15,13 +15,24 @@ from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 
+from firmsync.identity import names
 from firmsync.matching.evaluation import Metrics, evaluate
 from firmsync.matching.queries import LabelledQuery
+from firmsync.matching.scoring import GENERIC, MARKERS, acronym_of
 
-__all__ = ["RealCompany", "evaluate_real", "place", "read_companies", "real_queries"]
+__all__ = [
+    "RealCompany",
+    "evaluate_real",
+    "parent_queries",
+    "place",
+    "read_companies",
+    "real_queries",
+    "spelling_of",
+]
 
 SICAP = Path("raw") / "sicap_2023-2025_supplier_cui_names.csv"
 ACTIVE = "1048"  # the sample's code for "funcţiune"
@@ -45,13 +56,15 @@ def read_companies(folder: Path) -> list[RealCompany]:
             for row in csv.DictReader(handle):
                 cui = row["cui_as_in_source"].strip().upper().removeprefix("RO").strip()
                 more.setdefault(cui, []).append(row["name_as_in_sicap"].strip())
+    # The raw procurement names are kept by the rule companies.csv's informal names were
+    # chosen by: another name under the same CUI (a former name, a brand, a CUI typed
+    # wrong) is not a spelling of this one.
     found = []
     with (folder / "companies.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             informal = [s.strip() for s in row["informal_name"].split(" | ") if s.strip()]
-            spellings = [
-                s for s in dict.fromkeys([*informal, *more.get(row["cui"], [])]) if s != row["name"]
-            ]
+            procurement = [s for s in more.get(row["cui"], []) if spelling_of(s, row["name"])]
+            spellings = [s for s in dict.fromkeys([*informal, *procurement]) if s != row["name"]]
             found.append(
                 RealCompany(
                     row["name"],
@@ -63,6 +76,31 @@ def read_companies(folder: Path) -> list[RealCompany]:
                 )
             )
     return found
+
+
+def spelling_of(other: str, name: str) -> bool:
+    """Whether ``other`` can be a spelling of ``name``: it shares a word (not a generic one)
+    with it, one's letters hold the other's, or one's word is the other's acronym.
+
+    >>> spelling_of('S.C. AZMORO COM SRL S.R.L.', 'AZMORO COM SRL')
+    True
+    >>> spelling_of('tavcosconstructsrl', 'TAVCOS CONSTRUCT SRL')
+    True
+    >>> spelling_of('SNGN', 'SOCIETATEA NATIONALA DE GAZE NATURALE ROMGAZ SA')
+    True
+    >>> spelling_of('HABAU PPS PIPELINE SYSTEMS S.R.L.', 'TRANSGAZ SA')
+    False
+    """
+    a, b = names.normalise(other), names.normalise(name)
+    words_a, words_b = set(a.core.split()) - GENERIC, set(b.core.split()) - GENERIC
+    if words_a & words_b:
+        return True
+    squashed_a, squashed_b = a.core.replace(" ", ""), b.core.replace(" ", "")
+    if squashed_a and squashed_b and (squashed_a in squashed_b or squashed_b in squashed_a):
+        return True
+    return any(acronym_of(w, b.core.split()) for w in words_a) or any(
+        acronym_of(w, a.core.split()) for w in words_b
+    )
 
 
 def place(
@@ -125,6 +163,29 @@ def real_queries(
     return queries
 
 
+def parent_queries(
+    placed: list[RealCompany], places: Container[str], registered: Callable[[str], bool]
+) -> list[LabelledQuery]:
+    """Queries for the parent of a placed subsidiary or branch, which is not in the register:
+    the placed name cut before its first subsidiary or branch word (``NUCLEARELECTRICA`` of
+    ``NUCLEARELECTRICA SERV S.R.L.``) or its last word when that is a place name (``… DEVA``
+    of ``… DEVA FILIALA CERTEJ``); kept only when no registration has that name
+    (``registered``, by normalised name). Any automatic link is wrong.
+    """
+    queries = []
+    for c in placed:
+        words = names.key(c.name).split()
+        cut = next((i for i, w in enumerate(words) if i and w in MARKERS), None)
+        if cut is None and len(words) > 1 and words[-1] in places and words[-1] not in GENERIC:
+            cut = len(words) - 1
+        if cut is None or words[cut - 1] in GENERIC or all(w in GENERIC for w in words[:cut]):
+            continue  # (SOCIETATEA DE of SOCIETATEA DE SERVICII …: no company's name)
+        parent = " ".join(words[:cut])
+        if not registered(parent):
+            queries.append(LabelledQuery(parent, None, None, None, None, "absent"))
+    return queries
+
+
 def _append(path: Path, lines: list[str]) -> None:
     with path.open("rb") as tail:
         tail.seek(max(0, path.stat().st_size - 2))
@@ -157,4 +218,7 @@ def evaluate_real(
     for label, with_county in (("without county", False), ("with county and locality", True)):
         queries = real_queries(placed, left_out, with_county=with_county)
         figures[label] = evaluate(lambda q: matcher.match(q.name, q.county, q.locality), queries)
+    index = matcher.index
+    parents = parent_queries(placed, index.places, lambda key: index.sharing(key) > 0)
+    figures["parents not in the register"] = evaluate(lambda q: matcher.match(q.name), parents)
     return figures
