@@ -32,8 +32,7 @@ def _open(path: Path) -> None:
 def _match_chunk(task: tuple[list[Wanted], int]) -> list[Match]:
     assert _matcher is not None
     chunk, kept = task
-    results = [_matcher.match(name, county, locality) for name, county, locality in chunk]
-    return [Match(r.decision, r.candidates[:kept]) for r in results]
+    return [_matcher.match(name, county, locality, shown=kept) for name, county, locality in chunk]
 
 
 def _chunks(wanted: Iterable[Wanted]) -> Iterator[list[Wanted]]:

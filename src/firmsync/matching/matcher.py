@@ -40,6 +40,7 @@ SCORED = 15  # of those, the closest names are scored with every feature
 INDEX_FIRST = 3  # … of which the index's first companies, however they are spelled
 SHOWN = 5  # candidates returned
 WHOLE = 0.999  # a name whose every word the other has (cover is a float sum)
+RESPELL_BELOW = 0.9  # the closest name found as typed this similar: no respelling searched
 
 
 class Scored:
@@ -69,21 +70,28 @@ class Matcher:
     def _known(self, word: str) -> bool:
         return self.index.frequency("words", word.lower()) > 0
 
+    def _gather(
+        self, reading: Query, query: Query, closest: dict[str, tuple[float, Entry, Query]]
+    ) -> None:
+        """The index's candidates for ``reading``, one per company (operating, then the
+        closest spelling, preferred), into ``closest``."""
+        for hit in self.index.search(reading.key, county=query.county, limit=SEARCHED):
+            entry = hit.entry
+            similarity = fuzz.token_sort_ratio(reading.key, entry.key) / 100
+            company = entry.cui or entry.reg_number
+            held = closest.get(company)
+            if held is None or (entry.operating, similarity) > (held[1].operating, held[0]):
+                closest[company] = (similarity, entry, reading)
+
     # --- candidates --------------------------------------------------------------------
     def scored(self, query: Query) -> list[Scored]:
         """The candidates for ``query`` with their features, most probable first."""
-        readings = [query]  # the name as typed, and as the register would cut its words
-        for key in variants(query.key, self._known):
-            readings.append(dataclasses.replace(query, key=key))
         closest: dict[str, tuple[float, Entry, Query]] = {}
-        for reading in readings:
-            for hit in self.index.search(reading.key, county=query.county, limit=SEARCHED):
-                entry = hit.entry
-                similarity = fuzz.token_sort_ratio(reading.key, entry.key) / 100
-                company = entry.cui or entry.reg_number
-                held = closest.get(company)
-                if held is None or (entry.operating, similarity) > (held[1].operating, held[0]):
-                    closest[company] = (similarity, entry, reading)
+        self._gather(query, query, closest)
+        # Respelled (respell.py) only when no name found is close to the name as typed.
+        if max((held[0] for held in closest.values()), default=0.0) < RESPELL_BELOW:
+            for key in variants(query.key, self._known):
+                self._gather(dataclasses.replace(query, key=key), query, closest)
         # The closest spellings, and the index's own first companies whatever their spelling:
         # its order weighs rare words, so a name with a city added (TUDOR TANGEXNEL
         # CONSTANTA) keeps TUDOR TANGEXNEL ahead of the many TUDOR … CONSTANȚA.
@@ -119,14 +127,22 @@ class Matcher:
         return results
 
     # --- the decision ------------------------------------------------------------------
-    def match(self, name: str, county: str | None = None, locality: str | None = None) -> Match:
+    def match(
+        self,
+        name: str,
+        county: str | None = None,
+        locality: str | None = None,
+        *,
+        shown: int = SHOWN,
+    ) -> Match:
+        """The decision for a typed name, with its first ``shown`` candidates."""
         query = Query.parse(name, county, locality)
         if not query.key:
             return Match("none", [])
         scored = self.scored(query)
-        shown = [self._candidate(query, s) for s in scored[:SHOWN]]
+        candidates = [self._candidate(query, s) for s in scored[:shown]]
         if not scored:
-            return Match("none", shown)
+            return Match("none", candidates)
         top = scored[0]
         certain = [s for s in scored if s.probability >= self.model.link]
         holding = {  # companies whose names hold every word typed: two are a family
@@ -140,10 +156,10 @@ class Matcher:
             and len(holding) <= 1
             and self.may_link(query, top)
         ):
-            return Match("linked", shown)
+            return Match("linked", candidates)
         if top.probability >= self.model.review:
-            return Match("review", shown)
-        return Match("none", shown)
+            return Match("review", candidates)
+        return Match("none", candidates)
 
     def may_link(self, query: Query, top: Scored) -> bool:
         """The rules a link must pass whatever its probability (person names, shared names)."""

@@ -55,7 +55,7 @@ import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from firmsync.identity import counties, names
@@ -189,7 +189,7 @@ def _found(word: str, other: list[str]) -> str | None:
         return "abbreviated"
     if len(word) > 2 and any(o.startswith(word) for o in other):  # CONSTR, PROD; a cut word
         return "abbreviated"
-    if any(fuzz.ratio(word, o) >= _WORD_LIKE for o in other):
+    if process.extractOne(word, other, scorer=fuzz.ratio, score_cutoff=_WORD_LIKE):
         return "edited"
     if 2 <= len(word) <= 6 and acronym_of(word, other):
         return "abbreviated"
@@ -215,26 +215,34 @@ def acronym_of(word: str, other: list[str]) -> bool:
 
 
 def _covered(
-    words: list[str], other: list[str], weight: Callable[[str], float], ignored: Container[str] = ()
+    words: list[str],
+    found: list[str | None],
+    weight: Callable[[str], float],
+    ignored: Container[str] = (),
 ) -> tuple[float, bool]:
-    """The weighed share of ``words`` found (:func:`_found`) among ``other``, and whether a
-    word was found only by an edit. Words in ``ignored`` count only when found.
+    """The weighed share of ``words`` found (``found``: how each is, :func:`_found`) in the
+    other name, and whether a word was found only by an edit. Words in ``ignored`` count
+    only when found.
     """
-    total = found = 0.0
+    total = share = 0.0
     edited = False
-    for word in words:
+    for word, how in zip(words, found, strict=True):
         w = weight(word)
-        how = _found(word, other)
         if how:
-            found += w
+            share += w
             edited = edited or how == "edited"
         elif word not in ignored:
             total += w
-    total += found
-    return (found / total if total else 0.0), edited
+    total += share
+    return (share / total if total else 0.0), edited
 
 
-def extra_words(words: list[str], other: list[str], ignored: Container[str] = ()) -> list[str]:
+def extra_words(
+    words: list[str],
+    other: list[str],
+    ignored: Container[str] = (),
+    found: list[str | None] | None = None,
+) -> list[str]:
     """The informative words of ``words`` that ``other`` lacks (:func:`_found`, or begun by
     a word of ``other``: ``COM`` for ``COMERT``, a last word cut short), neither generic,
     nor in ``ignored``, nor the acronym of the name's own words, nor a mistyped legal form.
@@ -249,13 +257,15 @@ def extra_words(words: list[str], other: list[str], ignored: Container[str] = ()
     >>> extra_words(['BETA', 'CONSTRUCT', 'STL'], ['BETA', 'CONSTRUCT'])
     []
     """
+    if found is None:
+        found = [_found(w, other) for w in words]
     last = other[-1] if other else ""
     return [
         w
-        for w in words
-        if w not in GENERIC
+        for w, how in zip(words, found, strict=True)
+        if not how
+        and w not in GENERIC
         and w not in ignored
-        and not _found(w, other)
         and not any(len(o) > 2 and w.startswith(o) for o in other)
         and not (len(last) > 1 and w.startswith(last))
         and not (w is words[-1] and len(w) > 1 and any(o.startswith(w) for o in other))
@@ -292,8 +302,10 @@ def features(
     q_words, c_words = query.key.split(), entry.key.split()
     shared_words = set(q_words) & set(c_words)
     evidence = sum(weight(w) for w in shared_words)
-    query_cover, edited = _covered(q_words, c_words, weight, places)
-    name_cover, _ = _covered(c_words, q_words, weight)
+    q_found = [_found(w, c_words) for w in q_words]
+    c_found = [_found(w, q_words) for w in c_words]
+    query_cover, edited = _covered(q_words, q_found, weight, places)
+    name_cover, _ = _covered(c_words, c_found, weight)
     form, theirs = query.legal_form, entry.legal_form
     form_agrees = bool(form and theirs and _FAMILY.get(form, form) == _FAMILY.get(theirs, theirs))
     county_agrees = county_conflicts = place_agrees = place_conflicts = 0.0
@@ -304,8 +316,8 @@ def features(
         same = same_place(query.locality, entry.locality)
         if same is not None:
             place_agrees, place_conflicts = float(same), float(not same)
-    name_extra = extra_words(c_words, q_words)
-    query_extra = extra_words(q_words, c_words, places)
+    name_extra = extra_words(c_words, q_words, found=c_found)
+    query_extra = extra_words(q_words, c_words, places, found=q_found)
     branch = any(w in MARKERS or w in places for w in name_extra)
     prefix = len(c_words) > len(q_words) and c_words[: len(q_words)] == q_words
     return [
