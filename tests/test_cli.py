@@ -121,9 +121,15 @@ def test_import_builds_the_name_index_and_match_prints_json(imported: CliRunner)
     assert table.exit_code == 0 and "14399840" in table.output
 
 
-def test_match_without_an_index_says_how_to_build_it(runner: CliRunner) -> None:
+def test_match_without_an_index_says_how_to_build_it(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["match", "ALFA SRL"])
     assert result.exit_code == 1 and "firmsync match build" in result.output
+    names = tmp_path / "names.csv"
+    names.write_text("name\nALFA SRL\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    bulk = runner.invoke(cli, ["match", "--file", str(names), "--out", str(out)])
+    assert bulk.exit_code == 1 and "firmsync match build" in bulk.output
+    assert "Traceback" not in bulk.output
 
 
 def test_bulk_match_file_on_two_processes(imported: CliRunner, tmp_path: Path) -> None:

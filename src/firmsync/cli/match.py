@@ -22,7 +22,6 @@ from rich.console import Console
 from rich.table import Table
 
 from firmsync.cli.common import build_names, err, names_path, open_store, progress_bar
-from firmsync.matching.bulk import match_many
 from firmsync.matching.evaluation import evaluate
 from firmsync.matching.index import IndexMissing
 from firmsync.matching.matcher import Matcher
@@ -153,19 +152,18 @@ def _match_file(in_file: Path, out_file: Path, workers: int | None) -> None:
             {k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader
         ]
     wanted = [(r["name"], r.get("county") or None, r.get("locality") or None) for r in rows]
+    from firmsync.cli.edge import refusals
+    from firmsync.enrichment.services.register import register_search_many
+
     started = time.monotonic()
-    if not (names_path() / "meta.json").exists():  # fail early; the workers open the index
-        _matcher()
+    with refusals():
+        results = register_search_many(wanted, workers=workers)
     with out_file.open("w", encoding="utf-8", newline="") as handle, progress_bar() as bar:
         writer = csv.DictWriter(handle, [*columns, *OUTPUT_COLUMNS])
         writer.writeheader()
         task = bar.add_task("matching", total=len(rows))
-        progress = lambda n: bar.advance(task, n)  # noqa: E731
-        for row, result in zip(
-            rows,
-            match_many(names_path(), wanted, workers=workers, progress=progress, candidates=1),
-            strict=True,
-        ):
+        for row, result in zip(rows, results, strict=True):
+            bar.advance(task)
             linked = result.linked
             top = result.candidates[0].probability if result.candidates else ""
             row.update(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ __all__ = [
     "register_facts",
     "register_import",
     "register_search",
+    "register_search_many",
     "register_stats",
 ]
 
@@ -91,6 +92,23 @@ def register_search(name: str, *, county: str | None = None, locality: str | Non
     if not name.strip():
         raise Invalid("name", "type a company name")
     return _matcher().match(name, county or None, locality or None)
+
+
+def register_search_many(
+    wanted: Iterable[tuple[str, str | None, str | None]],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    candidates: int = 1,
+) -> Iterator[Match]:
+    """:func:`register_search` for each (name, county, locality), in order, on every core
+    (``workers`` processes), each match with its first ``candidates``."""
+    from firmsync.matching.bulk import match_many
+
+    path = conf.load().data_dir / "names"
+    if not (path / "meta.json").exists():  # the workers open the index: say it here
+        raise NotFound("there is no name index yet: `firmsync match build` builds it")
+    return match_many(path, wanted, workers=workers, progress=progress, candidates=candidates)
 
 
 def register_examples(count: int = 3) -> list[tuple[str, str]]:
