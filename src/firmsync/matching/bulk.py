@@ -1,12 +1,14 @@
 """Matching many names at once, on every core: a CRM's whole client list.
 
 Each worker process opens the index itself (memory-mapped, so the processes share its pages)
-and matches a chunk of names at a time; the results come back in the input's order.
+and matches a chunk of names at a time; the results come back in the input's order. The
+workers are forked before any index or thread exists in the parent.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -52,20 +54,30 @@ def match_many(
     """The match of each (name, county, locality), in order, using ``workers`` processes.
 
     Each match keeps its first ``candidates`` (a CSV row needs one: handing five back from
-    the workers costs a tenth of the time).
+    the workers costs a tenth of the time). The workers start here, not at the first
+    result: forked before the caller starts threads of its own (a progress bar's).
     """
     workers = workers or os.cpu_count() or 1
+    tasks = ((chunk, candidates) for chunk in _chunks(wanted))
     if workers == 1:
         _open(path)
-        for chunk in _chunks(wanted):
-            yield from _match_chunk((chunk, candidates))
-            if progress:
-                progress(len(chunk))
-        return
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(workers, initializer=_open, initargs=(path,)) as pool:
-        tasks = ((chunk, candidates) for chunk in _chunks(wanted))
-        for results in pool.imap(_match_chunk, tasks):
+        return _reported(map(_match_chunk, tasks), progress)
+    # Forked from this process, which has imported the matcher already (half a second a
+    # process from a fresh interpreter); each worker opens the index itself, after the fork.
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_open, initargs=(path,))
+    return _reported(pool.imap(_match_chunk, tasks), progress, pool)
+
+
+def _reported(
+    chunks: Iterator[list[Match]],
+    progress: Callable[[int], None] | None,
+    pool: multiprocessing.pool.Pool | None = None,
+) -> Iterator[Match]:
+    try:
+        for results in chunks:
             yield from results
             if progress:
                 progress(len(results))
+    finally:
+        if pool is not None:
+            pool.terminate()

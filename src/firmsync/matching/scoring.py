@@ -50,6 +50,7 @@ side that is neither generic nor a place (:func:`extra_words`).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Container
@@ -154,6 +155,7 @@ def _misspelt_form(core: str) -> tuple[str, str | None]:
     return core, None
 
 
+@functools.lru_cache(maxsize=20_000)  # a register's localities repeat from name to name
 def _place(locality: str | None) -> str | None:
     """A locality reduced for comparison: ``Municipiul Cluj-Napoca`` → ``CLUJ NAPOCA``."""
     if not locality:
