@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from firmsync.registry.importer import import_paths, snapshot_of
+from firmsync.registry.read import index_changes, index_position
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.register import facts_from_register, facts_from_register_many
 
@@ -227,6 +228,35 @@ def test_a_newer_snapshot_updates_in_place_and_records_status_changes(loaded, tm
         ("J2022000001360",),
     )
     assert seen == [("2026-09-02", "2026-10-02")]
+
+
+def test_the_name_index_changes_are_those_of_names_places_and_states(loaded, tmp_path) -> None:
+    store, _ = loaded
+    register, position = index_position(store)
+    assert register is not None
+    import_paths(store, [write_snapshot(tmp_path / "again")])
+    import_paths(store, [write_snapshot(tmp_path / "same rows, newer", "02-10-2026")])
+    assert index_position(store) == (register, position)  # nothing the index holds changed
+    firme = [
+        row.replace(
+            "TRADECENTER SRL^66815090^J2022", "TRADECENTER GRUP SRL^66815090^J2022"
+        ).replace("Cluj-Napoca^Str. ŞCOLII", "Dej^Str. ŞCOLII")  # moved: another locality
+        for row in FIRME_ROWS
+    ]
+    firme.append("NOUA SRL^^J2026000000100^^^SRL^România^Cluj^Cluj-Napoca^^^^^^^^^^^")
+    status = [r.replace("J35/6/1993^1048", "J35/6/1993^1084") for r in STATUS_ROWS]
+    status.remove("J2025000123000^1048")  # no code left: its state becomes unknown
+    import_paths(store, [write_snapshot(tmp_path / "later", "02-11-2026", firme=firme)])
+    assert sorted(index_changes(store, position)) == [
+        "J12/2/2001",
+        "J2022000001360",
+        "J2026000000100",
+    ]
+    _, position = index_position(store)
+    statuses = write_snapshot(tmp_path / "states", "02-11-2026", status=status)
+    import_paths(store, [statuses / "firme-02-11-2026" / "OD_STARE_FIRMA.CSV"])
+    assert sorted(index_changes(store, position)) == ["J2025000123000", "J35/6/1993"]
+    assert index_position(store)[0] == register
 
 
 def test_an_older_snapshot_does_not_overwrite_a_newer_one(loaded, tmp_path: Path) -> None:

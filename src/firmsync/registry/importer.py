@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from typing import Any, TypeVar
 from firmsync.registry import mf, onrc
 from firmsync.registry.parallel import Load, default_workers, load_file
 from firmsync.registry.reader import DelimitedFile, FileReport
-from firmsync.registry.store import RegisterStore
+from firmsync.registry.store import NAME_INDEX_COLUMNS, RegisterStore
 
 __all__ = ["ImportResult", "RecognisedFile", "import_paths", "recognise"]
 
@@ -219,6 +220,9 @@ class _Importer:
         first = store.is_empty("registration")
         if first:  # the staged rows become the register, indexes built once
             store.drop_table("registration")
+            # A new register: a name index of another one must be built anew, not followed.
+            store.execute("DELETE FROM index_change")
+            store.set_meta("register_id", uuid.uuid4().hex)
         index = "registration_reg_number" if first else f"{stage}_reg_number"
         with _phase("registrations: index by register number"):
             store.execute(f"CREATE INDEX {index} ON {stage} (reg_number)")
@@ -271,7 +275,20 @@ class _Importer:
             changed = changed.replace("IS DISTINCT FROM", "IS NOT")
         assignments = ", ".join(f"{c} = s.{c}" for c in (*data, "line", "last_seen"))
         all_columns = ", ".join((*data, "line", "dup", "first_seen", "last_seen"))
+        distinct = "IS NOT" if self.store.dialect == "sqlite" else "IS DISTINCT FROM"
+        indexed = " OR ".join(
+            f"r.{c} {distinct} s.{c}"
+            for c in NAME_INDEX_COLUMNS
+            if c not in ("reg_number", "status")
+        )
         with self.store.transaction():
+            # What the name index must follow: new registrations and changed names or places.
+            with _phase("registrations: changes for the name index"):
+                self.store.execute(
+                    f"INSERT INTO index_change (reg_number) SELECT s.reg_number FROM {stage} AS s "
+                    "LEFT JOIN registration AS r ON r.reg_number = s.reg_number AND r.dup = s.dup "
+                    f"WHERE r.reg_number IS NULL OR (s.last_seen >= r.last_seen AND ({indexed}))"
+                )
             self.store.execute(
                 f"UPDATE registration AS r SET {assignments} FROM {stage} AS s "
                 "WHERE r.reg_number = s.reg_number AND r.dup = s.dup "
@@ -337,11 +354,33 @@ class _Importer:
                     f"WHERE o.codes {distinct} n.codes",
                     (snapshot,),
                 )
+            if store.is_empty("registration_status"):
+                # Every registration gets its first state: a name index is built anew.
+                store.set_meta("register_id", uuid.uuid4().hex)
+            else:  # what the name index must follow: changed states, and lost codes
+                with _phase("status: changes for the name index"):
+                    self._record_status_changes(stage)
             store.drop_table("registration_status")
             store.execute(f"ALTER TABLE {stage} RENAME TO registration_status")
         store.create_indexes("registration_status")
         store.create_views()
         store.set_meta("status_snapshot", snapshot)
+
+    def _record_status_changes(self, stage: str) -> None:
+        """``index_change`` rows for the registrations whose derived state differs between
+        ``stage`` and ``registration_status``, or that have no code any more."""
+        store = self.store
+        distinct = "IS NOT" if store.dialect == "sqlite" else "IS DISTINCT FROM"
+        store.execute(
+            f"INSERT INTO index_change (reg_number) SELECT n.reg_number FROM {stage} AS n "
+            "LEFT JOIN registration_status AS o ON o.reg_number = n.reg_number "
+            f"WHERE o.status {distinct} n.status"
+        )
+        store.execute(
+            "INSERT INTO index_change (reg_number) SELECT o.reg_number "
+            "FROM registration_status AS o WHERE NOT EXISTS "
+            "(SELECT 1 FROM status_code AS c WHERE c.reg_number = o.reg_number)"
+        )
 
     def caen_authorised(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
         versions = dict(self.store.query("SELECT code, revision FROM caen_version"))

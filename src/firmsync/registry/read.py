@@ -30,10 +30,13 @@ __all__ = [
     "facts_rows",
     "financial_rows",
     "highest_line",
+    "index_changes",
+    "index_position",
     "newest_registration",
     "registration_count",
     "registrations",
     "registrations_by_line",
+    "registrations_numbered",
     "representatives",
     "stats",
     "status_labels",
@@ -245,3 +248,33 @@ def registrations(
 def delete_company(store: RegisterStore, cui: str) -> None:
     """Every registration of ``cui`` (the matcher's training holds companies out this way)."""
     store.execute(f"DELETE FROM registration WHERE cui = {store.mark}", (cui,))
+
+
+def index_position(store: RegisterStore) -> tuple[str | None, int]:
+    """``(register_id, last change)``: which register this is (a new one gets a new id) and
+    the id of the newest ``index_change`` (0 if none): what a name index is built from."""
+    return store.meta("register_id"), int(store.scalar("SELECT MAX(id) FROM index_change") or 0)
+
+
+def index_changes(store: RegisterStore, after: int) -> list[str]:
+    """The register numbers whose indexed columns changed since change ``after``."""
+    return [
+        reg_number
+        for (reg_number,) in store.query(
+            f"SELECT DISTINCT reg_number FROM index_change WHERE id > {store.mark}", (after,)
+        )
+    ]
+
+
+def registrations_numbered(
+    store: RegisterStore, columns: Sequence[str], reg_numbers: Sequence[str], *, size: int = 500
+) -> Iterator[list[tuple[Any, ...]]]:
+    """``columns`` of the registrations (``registration_view``) with these register numbers,
+    every ``dup`` of each, in batches of at most ``size`` register numbers."""
+    for start in range(0, len(reg_numbers), size):
+        part = reg_numbers[start : start + size]
+        yield store.query(
+            f"SELECT {', '.join(columns)} FROM registration_view "
+            f"WHERE {_in(store, 'reg_number', part)}",
+            part,
+        )

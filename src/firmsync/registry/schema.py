@@ -32,8 +32,16 @@ def _financial_by_year(store: RegisterStore) -> None:
     store.create_indexes("financial")
 
 
+def _index_changes(store: RegisterStore) -> None:
+    """3: imports record the registrations whose indexed names, places or statuses changed."""
+    store.create_table("index_change")
+
+
 # version → the step that brings a register of the version before it there.
-STEPS: dict[int, Callable[[RegisterStore], None]] = {2: _financial_by_year}
+STEPS: dict[int, Callable[[RegisterStore], None]] = {
+    2: _financial_by_year,
+    3: _index_changes,
+}
 VERSION = max(STEPS)
 
 

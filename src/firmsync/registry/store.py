@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 import apsw
 
-__all__ = ["RegisterStore"]
+__all__ = ["NAME_INDEX_COLUMNS", "RegisterStore"]
 
 BATCH = 20_000
 
@@ -61,7 +61,13 @@ _TABLES = {
         started TEXT NOT NULL, finished TEXT, rows_read INTEGER, rows_loaded INTEGER,
         rows_rejected INTEGER, problems TEXT""",
     "meta": "key TEXT PRIMARY KEY, value TEXT",
+    # The registrations whose columns in NAME_INDEX_COLUMNS changed, in the order imports
+    # changed them: a name index applies those after the last id it has seen.
+    "index_change": "id {serial}, reg_number TEXT NOT NULL",
 }
+# What the name index holds of a registration (``registration_view``'s columns): an import
+# records in ``index_change`` every registration whose values of these change.
+NAME_INDEX_COLUMNS = ("reg_number", "cui", "name", "county", "locality", "status")
 # registration_view's query: each registration with its status (``unknown`` if none).
 _REGISTRATION_VIEW = (
     "SELECT r.*, COALESCE(s.status, 'unknown') AS status, s.codes AS status_codes "
@@ -185,6 +191,11 @@ class RegisterStore:
             columns = re.sub(rf"\b{column} TEXT\b", f"{column} TEXT DEFAULT '{quoted}'", columns)
         unlogged = "UNLOGGED " if self.dialect == "postgresql" and name else ""
         self.execute(f"CREATE {unlogged}TABLE IF NOT EXISTS {name or table} ({columns})")
+
+    def create_table(self, table: str) -> None:
+        """``table`` of the current schema with its indexes, if it does not exist yet."""
+        self._create(table)
+        self.create_indexes(table)
 
     def create_indexes(self, table: str) -> None:
         for columns in _INDEXES.get(table, ()):
