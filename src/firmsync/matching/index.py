@@ -12,9 +12,16 @@ Built from every registration of the register into a folder beside it:
   CUI, name, its key and legal form, county, locality, status), one row per registration in
   an Arrow file that is memory-mapped, so opening the index costs nothing and a candidate's
   facts are a lookup by row.
-- ``meta.json`` — the layout version and what the index was built from.
+- ``changes.arrow`` — the entries of registrations changed since the build, appended after
+  ``entries.arrow``'s rows (the rows they replace stay, unreferenced).
+- ``rows.npy`` / ``segments.json`` — the register row of each tantivy document, by segment.
+- ``meta.json`` — the layout version, the register and the last of its ``index_change``
+  rows the index holds.
 
 Building writes a new folder and swaps it in, so a matcher never sees half an index.
+:meth:`NameIndex.follow` brings an index up to date after an import the same way: a copy
+of the folder (hard links: no file of it is changed in place), the changed registrations'
+documents deleted by register number and added again, then swapped in.
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ import tantivy
 
 from firmsync.identity import names
 from firmsync.registry import read
-from firmsync.registry.store import RegisterStore
+from firmsync.registry.store import NAME_INDEX_COLUMNS, RegisterStore
 
 __all__ = [
     "VERSION",
@@ -60,10 +67,13 @@ IN_COUNTY = 20  # candidates added from the query's county
 # names scores ~15 (BM25's idf). Boosted, a mistyped rare word outranks a common word's
 # short namesakes (SERVICE MULKEPIN → SERVICE MULLEPIN, not the hundred SERVICE SRLs).
 UNKNOWN_BOOST = 10.0
-VERSION = 7  # of the folder's layout; an index of another version must be rebuilt
+VERSION = 8  # of the folder's layout; an index of another version must be rebuilt
 OPERATING_WEIGHT = 0.5  # tantivy multiplies scores by log2(2 + weight): operating ×1.32
 BATCH = 50_000
-_COLUMNS = ("reg_number", "cui", "name", "county", "locality", "status")
+_COLUMNS = NAME_INDEX_COLUMNS  # what the importer watches for changes, in this order
+# Following costs about three times what building does a registration (docs/registry.md):
+# beyond this share changed, build, which also drops unreferenced entries and documents.
+REBUILD_SHARE = 0.25
 # Of registration_view's statuses, those of a company that trades: insolvent ones do, under
 # an administrator; a suspended one has interrupted its activity.
 _OPERATING = ("active", "insolvency")
@@ -122,6 +132,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("pairs", tokenizer_name="whitespace", index_option="basic")
     builder.add_text_field("bag", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("county", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("reg_number", tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("row", fast=True)
     builder.add_float_field("operating", fast=True)
     return builder.build()
@@ -138,16 +149,21 @@ class NameIndex:
         meta_path = path / "meta.json"
         if not meta_path.exists():
             raise IndexMissing(f"no name index at {path}: run `firmsync match build`")
-        self.meta: dict[str, Any] = json.loads(meta_path.read_text())
-        if self.meta.get("version") != VERSION:
+        meta = _meta(path)
+        if meta is None:
             raise IndexMissing(f"the name index at {path} is of another version: rebuild it")
+        self.meta: dict[str, Any] = meta
         self.path = path
         self.index = _open_tantivy(path / "tantivy", create=False)
         self.searcher = self.index.searcher()
         self.documents: int = self.searcher.num_docs
         self._rows, self._base = _row_map(path, self.searcher)
-        source = pa.memory_map(str(path / "entries.arrow"))
-        self.entries = pa.ipc.open_file(source).read_all()
+        tables = [
+            pa.ipc.open_file(pa.memory_map(str(path / name))).read_all()
+            for name in ("entries.arrow", "changes.arrow")
+            if (path / name).exists()
+        ]
+        self.entries = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
         if self.entries.num_rows and self.entries.column(0).num_chunks != 1:
             self.entries = self.entries.combine_chunks()
         # Terms repeat from query to query; typed words and names do not end, so the counts
@@ -172,6 +188,8 @@ class NameIndex:
         the same segments, hence the same ranking of equal scores, on every run).
         """
         started = time.monotonic()
+        # Read first: a change made while the build reads is applied again by follow().
+        register, position = read.index_position(store)
         staging = path.with_name(path.name + ".new")
         shutil.rmtree(staging, ignore_errors=True)
         (staging / "tantivy").mkdir(parents=True)
@@ -199,15 +217,77 @@ class NameIndex:
                     progress(batch.num_rows)
         writer.commit()
         writer.wait_merging_threads()
-        _write_row_map(staging, index)
-        meta = {"version": VERSION, "documents": count, "seconds": time.monotonic() - started}
+        _write_row_map(staging, index, {})
+        meta = {
+            "version": VERSION,
+            "documents": count,
+            "rows": count,
+            "register": register,
+            "changes": position,
+            "seconds": time.monotonic() - started,
+        }
         (staging / "meta.json").write_text(json.dumps(meta))
-        old = path.with_name(path.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if path.exists():
-            path.rename(old)
-        staging.rename(path)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap(staging, path)
+        return cls(path)
+
+    @classmethod
+    def follow(
+        cls,
+        store: RegisterStore,
+        path: Path,
+        *,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
+    ) -> NameIndex | None:
+        """Bring the index at ``path`` up to date with ``store``: ``None`` when the register
+        changed nothing it holds (the folder is left as it was); else the index, with the
+        changed registrations' documents replaced — or built anew when there is no index of
+        this register yet, or when so many changed that building is cheaper.
+        """
+        meta = _meta(path)
+        register, position = read.index_position(store)
+        if meta is None or meta.get("register") != register or position < meta["changes"]:
+            return cls.build(store, path, progress=progress, workers=workers)
+        if position == meta["changes"]:
+            return None
+        changed = read.index_changes(store, meta["changes"])
+        if len(changed) > REBUILD_SHARE * max(meta["documents"], 1):
+            return cls.build(store, path, progress=progress, workers=workers)
+        started = time.monotonic()
+        staging = path.with_name(path.name + ".new")
+        _linked_copy(path, staging)
+        index = _open_tantivy(staging / "tantivy", create=False)
+        # One thread: one new segment, the same on every run.
+        writer = index.writer(heap_size=100_000_000, num_threads=1)
+        for reg_number in changed:
+            writer.delete_documents_by_term("reg_number", reg_number)
+        batches = []
+        row = meta["rows"]
+        for rows in read.registrations_numbered(store, _COLUMNS, changed):
+            documents, batch = _prepare((None, rows))
+            for document in documents:
+                writer.add_json(f'{document[:-1]}, "row": {row}}}')
+                row += 1
+            batches.append(batch)
+            if progress:
+                progress(batch.num_rows)
+        writer.commit()
+        writer.wait_merging_threads()
+        before = staging / "changes.arrow"
+        if before.exists():  # the earlier changes first: rows are numbered in file order
+            batches[:0] = pa.ipc.open_file(pa.memory_map(str(before))).read_all().to_batches()
+        _write_new(staging / "changes.arrow", lambda p: _write_entries(p, batches))
+        _write_row_map(staging, index, _segment_rows(path))
+        meta = {
+            **meta,
+            "documents": index.searcher().num_docs,
+            "rows": row,
+            "changes": position,
+            "updated": len(changed),
+            "seconds": time.monotonic() - started,
+        }
+        _write_new(staging / "meta.json", lambda p: p.write_text(json.dumps(meta)))
+        _swap(staging, path)
         return cls(path)
 
     # --- searching ---------------------------------------------------------------------
@@ -349,16 +429,17 @@ def _prepare(task: tuple[str | None, Any]) -> tuple[list[str], pa.RecordBatch]:
             _reader = RegisterStore(url, create=False)
         rows = _reader.registrations_in(*what, columns=", ".join(_COLUMNS))
     documents, keys, forms = [], [], []
-    for _, _, name, county, _, status in rows:
+    for reg_number, _, name, county, _, status in rows:
         key, form, _ = names.normalise(name)
         words = key.lower()
         keys.append(key)
         forms.append(form)
         # Written out rather than json.dumps'd (a third of the time): a key is only
-        # A-Z, 0-9 and spaces, so only the county needs escaping.
+        # A-Z, 0-9 and spaces, so only the county and the register number need escaping.
         documents.append(
             f'{{"words": "{words}", "pairs": "{" ".join(pairs(words.split()))}", '
             f'"bag": "{bag(key)}", "county": {json.dumps(county or "")}, '
+            f'"reg_number": {json.dumps(reg_number)}, '
             f'"operating": {OPERATING_WEIGHT if status in _OPERATING else 0.0}}}'
         )
     columns = list(zip(*rows, strict=True)) or [()] * len(_COLUMNS)
@@ -393,40 +474,114 @@ def _pairs_begun(schema: tantivy.Schema, other: str, begun: str) -> list[tantivy
     return found
 
 
-def _write_row_map(path: Path, index: tantivy.Index) -> None:
-    """``rows.npy``: the register row of every document, segment after segment, and each
-    segment's document count in ``segments.json`` (to check the map still fits at open)."""
+def _meta(path: Path) -> dict[str, Any] | None:
+    """The index's ``meta.json``, or ``None`` when there is none of this layout."""
+    try:
+        meta: dict[str, Any] = json.loads((path / "meta.json").read_text())
+    except FileNotFoundError:
+        return None
+    return meta if meta.get("version") == VERSION else None
+
+
+def _segments(path: Path) -> list[tuple[str, int]]:
+    """``(segment id, documents ever added)`` of the tantivy index at ``path``, in the order
+    its searchers number them: tantivy's own ``meta.json`` lists them so."""
+    meta = json.loads((path / "tantivy" / "meta.json").read_text())
+    return [(segment["segment_id"], segment["max_doc"]) for segment in meta["segments"]]
+
+
+def _segment_rows(path: Path) -> dict[str, np.ndarray]:
+    """The row map of the index at ``path``, by segment id."""
+    rows = np.load(path / "rows.npy", mmap_mode="r")
+    found: dict[str, np.ndarray] = {}
+    at = 0
+    for segment, count in json.loads((path / "segments.json").read_text()):
+        found[segment] = rows[at : at + count]
+        at += count
+    return found
+
+
+def _write_row_map(path: Path, index: tantivy.Index, known: dict[str, np.ndarray]) -> None:
+    """``rows.npy``: the register row of every document (deleted ones too), segment after
+    segment, and each segment's id and size in ``segments.json``. Segments in ``known`` (the
+    map before an update) are not read again: an update adds one and merges few."""
     index.reload()
     searcher = index.searcher()
-    hits = searcher.search(tantivy.Query.all_query(), max(searcher.num_docs, 1), count=False).hits
-    addresses = [address for _, address in hits]
-    counts = [0] * searcher.num_segments
-    for address in addresses:
-        counts[address.segment_ord] = max(counts[address.segment_ord], address.doc + 1)
-    base = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-    rows = np.full(sum(counts), -1, dtype=np.int32)
-    for start in range(0, len(addresses), BATCH):
-        part = addresses[start : start + BATCH]
-        at = [int(base[a.segment_ord]) + a.doc for a in part]
-        rows[at] = searcher.fast_field_values("row", part)
-    np.save(path / "rows.npy", rows)
-    (path / "segments.json").write_text(json.dumps(counts))
+    segments = _segments(path)
+    parts = []
+    for ordinal, (segment, count) in enumerate(segments):
+        if segment in known and len(known[segment]) == count:
+            parts.append(np.asarray(known[segment], dtype=np.int32))
+            continue
+        part = np.empty(count, dtype=np.int32)
+        for start in range(0, count, BATCH):
+            addresses = [
+                tantivy.DocAddress(ordinal, doc) for doc in range(start, min(start + BATCH, count))
+            ]
+            part[start : start + len(addresses)] = searcher.fast_field_values("row", addresses)
+        parts.append(part)
+    rows = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+    _write_new(path / "rows.npy", lambda p: np.save(p, rows))
+    _write_new(path / "segments.json", lambda p: p.write_text(json.dumps(segments)))
 
 
 def _row_map(path: Path, searcher: tantivy.Searcher) -> tuple[np.ndarray, list[int]]:
-    counts = json.loads((path / "segments.json").read_text())
-    if len(counts) != searcher.num_segments or sum(counts) != searcher.num_docs:
+    mapped = json.loads((path / "segments.json").read_text())
+    segments = _segments(path)
+    if [tuple(s) for s in mapped] != segments or len(segments) != searcher.num_segments:
         raise IndexMissing(f"the name index at {path} is damaged: rebuild it")
     rows = np.load(path / "rows.npy", mmap_mode="r")
-    base = [0, *itertools.accumulate(counts)][:-1]
-    # Segments are numbered in the order meta.json lists them; check that one document of
-    # each still has the row the map says.
-    firsts = [tantivy.DocAddress(ordinal, 0) for ordinal, count in enumerate(counts) if count]
+    base = [0, *itertools.accumulate(count for _, count in segments)][:-1]
+    # Check that one document of each segment still has the row the map says.
+    firsts = [
+        tantivy.DocAddress(ordinal, 0) for ordinal, (_, count) in enumerate(segments) if count
+    ]
     if searcher.fast_field_values("row", firsts) != [
         int(rows[base[a.segment_ord]]) for a in firsts
     ]:
         raise IndexMissing(f"the name index at {path} does not fit its row map: rebuild it")
     return rows, base
+
+
+def _write_entries(path: Path, batches: list[pa.RecordBatch]) -> None:
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, _ENTRIES) as entries:
+        for batch in batches:
+            entries.write_batch(batch)
+
+
+def _write_new(path: Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` as a new file: in a copy of the index it may be a hard link to the
+    live index's file, which writing in place would change too."""
+    temporary = path.with_name("new-" + path.name)
+    temporary.unlink(missing_ok=True)
+    write(temporary)
+    temporary.replace(path)
+
+
+def _linked_copy(path: Path, staging: Path) -> None:
+    """``staging``: the index at ``path``, its files hard-linked (tantivy's segment files and
+    the entries are never written again once written) but for tantivy's small ones, which
+    it rewrites, and its locks."""
+    shutil.rmtree(staging, ignore_errors=True)
+    for source in path.rglob("*"):
+        target = staging / source.relative_to(path)
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif not source.name.endswith(".lock"):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.name.startswith(".") or source.name == "meta.json":
+                shutil.copyfile(source, target)
+            else:
+                os.link(source, target)
+
+
+def _swap(staging: Path, path: Path) -> None:
+    old = path.with_name(path.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if path.exists():
+        path.rename(old)
+    staging.rename(path)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _in_order(
