@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from firmsync.cli import cli
 
-from .registry.snapshot import write_snapshot
+from .registry.snapshot import STATUS_ROWS, write_snapshot
 
 
 @pytest.fixture
@@ -190,6 +190,11 @@ def test_an_import_of_no_names_leaves_the_name_index_as_it_was(
     assert result.exit_code == 0, result.output
     assert "name index: unchanged" in result.output and meta.stat().st_mtime_ns == built
     statuses = tmp_path / "data" / "firme-02-09-2026" / "OD_STARE_FIRMA.CSV"
+    result = imported.invoke(cli, ["registry", "import", str(statuses)])  # the same statuses
+    assert "name index: unchanged" in result.output and meta.stat().st_mtime_ns == built
+    struck_off = [r.replace("J35/6/1993^1048", "J35/6/1993^1084") for r in STATUS_ROWS]
+    newer = write_snapshot(tmp_path / "newer", "02-10-2026", status=struck_off)
+    statuses = newer / "firme-02-10-2026" / "OD_STARE_FIRMA.CSV"
     result = imported.invoke(cli, ["registry", "import", str(statuses)])
-    assert "name index: 9 registrations" in result.output  # statuses: the index follows
+    assert "name index: 1 registrations updated" in result.output  # the index follows
     assert meta.stat().st_mtime_ns != built

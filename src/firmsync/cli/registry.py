@@ -60,7 +60,12 @@ def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
     for path in result.skipped:
         click.echo(f"{path}: not an official file firmsync knows; skipped")
     if index is None:
-        click.echo("name index: unchanged (the files bring no names or statuses)")
+        click.echo("name index: unchanged (the files changed no names, places or statuses)")
+    elif "updated" in index.meta:
+        click.echo(
+            f"name index: {index.meta['updated']:,} registrations updated "
+            f"in {index.meta['seconds']:.1f} s"
+        )
     else:
         seconds = index.meta["seconds"]
         click.echo(f"name index: {index.documents:,} registrations in {seconds:.1f} s")

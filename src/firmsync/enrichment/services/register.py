@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "name_index_build",
+    "name_index_follow",
     "register_examples",
     "register_facts",
     "register_import",
@@ -33,8 +34,6 @@ __all__ = [
     "register_stats",
 ]
 
-# The files whose rows the name index holds: names, places, and the statuses it weighs.
-INDEXED_KINDS = {"registrations", "status_codes", "status_labels"}
 _opened = threading.local()  # (a connection and an open index are not shared by threads)
 
 
@@ -133,8 +132,9 @@ def register_import(
     names_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[ImportResult, NameIndex | None]:
     """Import official files or folders (each recognised by its name), then bring the name
-    index up to date — once for the whole import, and only if it brought registrations or
-    statuses, what the index holds (``None``: left as it was). Every problem is reported
+    index up to date once for the whole import: the registrations whose names, places or
+    statuses changed are replaced in it, or it is built when there is none (``None``: the
+    import changed nothing it holds, and it was left as it was). Every problem is reported
     under ``<data>/import-reports``."""
     from firmsync.registry.importer import import_paths
 
@@ -147,23 +147,43 @@ def register_import(
     )
     if not result.files:
         raise Invalid("paths", "no official files found")
-    if not {item.kind for item, _ in result.files} & INDEXED_KINDS:
-        return result, None
-    return result, name_index_build(progress=names_progress)
+    return result, name_index_follow(progress=names_progress)
+
+
+def _counting(
+    store: RegisterStore, progress: Callable[[int, int], None] | None
+) -> Callable[[int], None]:
+    """``progress(done, total)`` from the index's counts; the total is counted at the first
+    (an import that changes nothing indexed does not pay for counting the register)."""
+    from firmsync.registry.read import registration_count
+
+    done, total = 0, 0
+
+    def advance(count: int) -> None:
+        nonlocal done, total
+        total = total or registration_count(store)
+        done += count
+        if progress is not None:
+            progress(done, total)
+
+    return advance
+
+
+def name_index_follow(*, progress: Callable[[int, int], None] | None = None) -> NameIndex | None:
+    """Bring the name index up to date with the register (``None``: nothing to change)."""
+    from firmsync.matching.index import NameIndex
+
+    store = _store()
+    return NameIndex.follow(
+        store, conf.load().data_dir / "names", progress=_counting(store, progress)
+    )
 
 
 def name_index_build(*, progress: Callable[[int, int], None] | None = None) -> NameIndex:
     """Rebuild the name index from the register; ``progress(done, total)`` as it goes."""
     from firmsync.matching.index import NameIndex
-    from firmsync.registry.read import registration_count
 
     store = _store()
-    total, done = registration_count(store), 0
-
-    def advance(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress is not None:
-            progress(done, total)
-
-    return NameIndex.build(store, conf.load().data_dir / "names", progress=advance)
+    return NameIndex.build(
+        store, conf.load().data_dir / "names", progress=_counting(store, progress)
+    )
