@@ -10,6 +10,7 @@ import pytest
 from firmsync.identity import names
 from firmsync.matching.index import NameIndex
 from firmsync.registry.importer import import_paths
+from firmsync.registry.read import delete_company
 from firmsync.registry.store import RegisterStore
 
 from ..registry.snapshot import FIRME_ROWS, STATUS_ROWS, write_snapshot
@@ -119,3 +120,14 @@ def test_the_row_map_fits_after_many_updates_and_merges(
         assert found(NameIndex(path), "Lemnlind") == {"J12/2/2001"}
     assert index.documents == 9
     assert index.searcher.num_segments < 11  # one segment an update, merged along the way
+
+
+def test_a_company_deleted_from_the_register_leaves_the_index(
+    followed: tuple[RegisterStore, Path],
+) -> None:
+    store, path = followed
+    assert found(NameIndex(path), "Lemnlind") == {"J12/2/2001"}
+    delete_company(store, "14399840")
+    index = NameIndex.follow(store, path)
+    assert index is not None and index.meta["updated"] == 1
+    assert found(index, "Lemnlind") == set() and index.documents == 8

@@ -246,7 +246,13 @@ def registrations(
 
 
 def delete_company(store: RegisterStore, cui: str) -> None:
-    """Every registration of ``cui`` (the matcher's training holds companies out this way)."""
+    """Every registration of ``cui`` (the matcher's training holds companies out this way);
+    a name index that follows the register drops them too."""
+    store.execute(
+        "INSERT INTO index_change (reg_number) "
+        f"SELECT reg_number FROM registration WHERE cui = {store.mark}",
+        (cui,),
+    )
     store.execute(f"DELETE FROM registration WHERE cui = {store.mark}", (cui,))
 
 
