@@ -2,21 +2,25 @@
 
 For a typed name (and the county and locality when the card has them):
 
-1. the name index gives up to :data:`SEARCHED` registrations sharing its rarest words;
+1. the name index gives up to :data:`SEARCHED` registrations sharing its rarest words (and,
+   when none is close, those of the name with its words cut as the register cuts them:
+   :mod:`firmsync.matching.respell`);
 2. registrations of one company (one CUI registered twice) become one candidate, its
    operating registration preferred; the :data:`SCORED` closest names are kept;
 3. each candidate's features (:mod:`firmsync.matching.scoring`) become a calibrated
    probability (:mod:`firmsync.matching.model`);
 4. the decision is ``linked`` when exactly one candidate reaches the model's link threshold,
-   and then only if one of the two names holds every word of the other (a typo, an
-   abbreviation, a word added or cut keep that; two different companies rarely do), the
-   legal form typed (if any) is its own, its name (its words, in any order) is not shared
-   with another company, and
-   — for a person's
-   business (PFA, II, IF) — only if a county or locality was given and agrees; ``review``
-   when some candidate is plausible (probability at least the review threshold); ``none``
-   otherwise. A wrong automatic link fills a card with another company's data, so every rule
-   leans towards asking the user.
+   no other company's name holds every word typed, and the candidate passes
+   :meth:`Matcher.may_link`: one of the two names holds every word of the other (a typo,
+   an abbreviation, a word added or cut keep that; two different companies rarely do);
+   neither has a word that names something the other lacks (a subsidiary's ``SERV``, a
+   branch's ``FILIALA CERTEJ``, ``NOVA`` in ``NOVA MENTOR CONSTRUCT``); it was not found
+   only by joining two typed words; the legal form typed (if any) is its own; its name
+   (its words, in any order) is not shared with another company; and — for a person's
+   business (PFA, II, IF) — a county or locality was given and agrees. ``review`` when
+   some candidate is plausible (probability at least the review threshold); ``none``
+   otherwise. A wrong automatic link fills a card with another company's data, so every
+   rule leans towards asking the user.
 """
 
 from __future__ import annotations
