@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -145,3 +146,24 @@ def test_the_fake_counts_a_request_sent_too_soon(fake: FakeAnaf, client: AnafCli
     client.pace = IntervalPace(100.0)
     client.vat(valid_cuis(300))
     assert fake.stats()["violations"] > 0
+
+
+def test_the_pace_counts_from_when_a_request_leaves_not_from_before_its_bookkeeping() -> None:
+    # The fetcher renews its lease and records the send before each request; on SQLite that
+    # write can wait on another writer. The next request is spaced from when this one left.
+    now = [0.0]
+    sent: list[float] = []
+    waits = iter([0.25, 0.0, 0.25, 0.0])  # the lock held by another writer, or free
+
+    def bookkeeping(moment: float) -> None:
+        now[0] += next(waits)
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pace = IntervalPace(1.0, clock=lambda: now[0], sleep=sleep, before_send=bookkeeping)
+    for _ in range(4):
+        pace.wait()
+        sent.append(now[0])
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert min(gaps) >= pace.interval - 1e-9, gaps

@@ -58,7 +58,8 @@ class IntervalPace:
         with self._lock:
             while (ahead := self._next - self.clock()) > 0:
                 self.sleep(ahead)
-            sent = self.clock()
             if self.before_send is not None:
-                self.before_send(sent)
-            self._next = sent + self.interval
+                self.before_send(self.clock())
+            # Counted from the moment the request leaves, after before_send: the fetcher's
+            # lease and database write there can wait on another writer (SQLite's lock).
+            self._next = self.clock() + self.interval
