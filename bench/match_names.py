@@ -103,7 +103,8 @@ def step_build(data: Path) -> dict:
     from firmsync.matching.index import NameIndex
     from firmsync.registry.store import RegisterStore
 
-    store = RegisterStore(conf.load().register_url, create=False)
+    # Opened as the product opens it: a register of an older schema is brought up to date.
+    store = RegisterStore(conf.load().register_url)
     started = time.perf_counter()
     index = NameIndex.build(store, data / "names")
     return {
