@@ -186,14 +186,6 @@ def parent_queries(
     return queries
 
 
-def _append(path: Path, lines: list[str]) -> None:
-    with path.open("rb") as tail:
-        tail.seek(max(0, path.stat().st_size - 2))
-        ending = "\r\n" if tail.read() == b"\r\n" else "\n"
-    with path.open("a", encoding="utf-8", newline="") as handle:
-        handle.write("".join(line + ending for line in lines))
-
-
 def evaluate_real(
     folder: Path, work: Path, *, companies: int = 50_000, seed: int = 7, absent: float = 0.15
 ) -> dict[str, Metrics]:
