@@ -106,11 +106,12 @@ _WORD_LIKE = 85.0  # two words at least this similar (rapidfuzz ratio) count as 
 # One word that stands for two (the query's abbreviation, the register's full words).
 _TOGETHER = {"IMPEX": ("IMPORT", "EXPORT")}
 _FORM_LIKE = 90.0  # a spelled-out legal form at least this similar counts as that form
+_SMALL = frozenset("DE SI A AL ALE IN CU PENTRU PE LA DIN".split())  # skipped in acronyms
 # Words that say what kind of body a company is, not which one: present or missing, they do
 # not make two names two companies (users drop them: ROMGAZ for SOCIETATEA NAȚIONALĂ …).
-GENERIC = frozenset(
-    "SOCIETATEA SOCIETATE COMPANIA COMPANIE NATIONALA NATIONAL COMERCIALA DE SI A AL ALE IN "
-    "CU PENTRU PE LA DIN ROMANIA ROMANA ROMAN ROMANIAN IFN SC CN SN RA SA SRL".split()
+GENERIC = _SMALL | frozenset(
+    "SOCIETATEA SOCIETATE COMPANIA COMPANIE NATIONALA NATIONAL COMERCIALA ROMANIA ROMANA "
+    "ROMAN ROMANIAN IFN SC CN SN RA SA SRL".split()
 )
 # Words that mark a subsidiary, a branch or a service company of a group: a registered name
 # with one the query lacks is the family's other company.
@@ -118,7 +119,6 @@ MARKERS = frozenset(
     "FILIALA FILIALEI SUCURSALA SUCURSALEI SERV SERVICE SERVICES SERVICII HOLDING GROUP GRUP "
     "INVEST INVESTMENTS CONSULT CONSULTING PUNCT LUCRU AGENTIA DIVIZIA".split()
 )
-_SMALL = frozenset("DE SI A AL ALE IN CU PENTRU PE LA DIN".split())  # skipped in acronyms
 _PLACE_NOISE = re.compile(r"\b(MUNICIPIUL|ORAS|ORASUL|COMUNA|SAT|SATUL|JUDETUL|JUD)\b|[^A-Z0-9 ]")
 
 
