@@ -261,18 +261,18 @@ def extra_words(
     """
     if found is None:
         found = [_found(w, other) for w in words]
-    last = other[-1] if other else ""
+    last, final = (other[-1] if other else ""), len(words) - 1
     return [
         w
-        for w, how in zip(words, found, strict=True)
+        for at, (w, how) in enumerate(zip(words, found, strict=True))
         if not how
         and w not in GENERIC
         and w not in ignored
         and not any(len(o) > 2 and w.startswith(o) for o in other)
         and not (len(last) > 1 and w.startswith(last))
-        and not (w is words[-1] and len(w) > 1 and any(o.startswith(w) for o in other))
+        and not (at == final and len(w) > 1 and any(o.startswith(w) for o in other))
         and not (w.isalpha() and 2 <= len(w) <= 6 and acronym_of(w, [o for o in words if o != w]))
-        and not (w is words[-1] and _form_like(w))
+        and not (at == final and _form_like(w))
     ]
 
 
