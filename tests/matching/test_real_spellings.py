@@ -85,6 +85,8 @@ def _asked(placed: Placed, typed: str, shown: str) -> None:
             "COMPANIA NATIONALA A CUPRULUI AURULUI SI FIERULUI MINVEST SA DEVA FILIALA CERTEJ SA",
         ),
         ("NOVA MENTOR CONSTRUCT SRL", "MENTOR CONSTRUCT SRL"),
+        # Cut short where the parent's SA may begin: not read as SERV cut short.
+        ("NUCLEARELECTRICA S", "NUCLEARELECTRICA SERV S.R.L."),
         (
             "COMPANIA NATIONALA ROMARM",
             "SOCIETATEA ”TOHAN” S.A. FILIALĂ A COMPANIEI NAŢIONALE ”ROMARM”  S.A.",
@@ -107,6 +109,8 @@ def test_the_family_s_other_company_is_shown_not_linked(
         ("COOP GALATI", "COOP GALAȚI SOCIETATE COOPERATIVĂ"),
         ("REGIA AUTONOMĂ MONITORUL OFICIAL", "MONITORUL OFICIAL RA"),
         ("Mentor Construct S.R.L.", "MENTOR CONSTRUCT SRL"),
+        ("D & G GRUOP", "D & G GROUP SRL"),  # two letters swapped in a short word
+        ("MONITORUL OF", "MONITORUL OFICIAL RA"),  # cut short inside a word
     ],
 )
 def test_real_spellings_link_the_company(placed: Placed, typed: str, registered: str) -> None:

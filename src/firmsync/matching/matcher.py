@@ -35,7 +35,13 @@ from firmsync.matching.index import Entry, NameIndex
 from firmsync.matching.model import Model
 from firmsync.matching.respell import variants
 from firmsync.matching.result import Candidate, Match
-from firmsync.matching.scoring import FEATURES, PERSON_FORMS, Query, features
+from firmsync.matching.scoring import (
+    FEATURES,
+    PERSON_FORMS,
+    Query,
+    features,
+    one_holds_the_other,
+)
 
 __all__ = ["SCORED", "SEARCHED", "Matcher", "Scored"]
 
@@ -168,7 +174,11 @@ class Matcher:
     def may_link(self, query: Query, top: Scored) -> bool:
         """The rules a link must pass whatever its probability (person names, shared names)."""
         entry = top.entry
-        if top.feature("query_cover") < WHOLE and top.feature("name_cover") < WHOLE:
+        if (
+            top.feature("query_cover") < WHOLE
+            and top.feature("name_cover") < WHOLE
+            and not one_holds_the_other(top.reading.key, entry.key)
+        ):
             return False  # each name has a word the other lacks: two companies, most likely
         if len(top.reading.key.split()) < len(query.key.split()):
             return False  # found with two typed words joined: HIDRO TERM may be another firm

@@ -72,6 +72,7 @@ __all__ = [
     "acronym_of",
     "extra_words",
     "features",
+    "one_holds_the_other",
     "same_place",
 ]
 
@@ -105,6 +106,7 @@ _FAMILY = {"SRL-D": "SRL"}  # forms that count as the same form
 _WORD_LIKE = 85.0  # two words at least this similar (rapidfuzz ratio) count as one
 # One word that stands for two (the query's abbreviation, the register's full words).
 _TOGETHER = {"IMPEX": ("IMPORT", "EXPORT")}
+_TYPO_FROM = 5  # letters: shorter words one letter apart are as often other names (ALFA, ALBA)
 _FORM_LIKE = 90.0  # a spelled-out legal form at least this similar counts as that form
 _SMALL = frozenset("DE SI A AL ALE IN CU PENTRU PE LA DIN".split())  # skipped in acronyms
 # Words that say what kind of body a company is, not which one: present or missing, they do
@@ -270,10 +272,63 @@ def extra_words(
         and w not in ignored
         and not any(len(o) > 2 and w.startswith(o) for o in other)
         and not (len(last) > 1 and w.startswith(last))
-        and not (at == final and len(w) > 1 and any(o.startswith(w) for o in other))
+        and not (at == final and any(o.startswith(w) for o in other))
         and not (w.isalpha() and 2 <= len(w) <= 6 and acronym_of(w, [o for o in words if o != w]))
         and not (at == final and _form_like(w))
+        and not _mistyped(w, other)
     ]
+
+
+def _mistyped(word: str, other: list[str]) -> bool:
+    """``word`` is a word of ``other`` typed one letter wrong, or two swapped: a typo, which
+    the model weighs (``edited``), not a word that names another company.
+
+    >>> _mistyped('LATPE', ['DAXPENCAR', 'LAPTE']), _mistyped('ALBA', ['ALFA'])
+    (True, False)
+    """
+    return len(word) >= _TYPO_FROM and any(
+        len(o) >= _TYPO_FROM and OSA.distance(word, o) <= 1 for o in other
+    )
+
+
+def one_holds_the_other(query: str, name: str) -> bool:
+    """Whether one of two normalised names holds every word of the other once a query cut
+    short (:func:`_cut`) and words typed one letter wrong (:func:`_mistyped`) are allowed
+    for: two different companies' names each have a word the other lacks.
+
+    >>> one_holds_the_other('ZONDORBIR V', 'ZONDORBIR VIE'), one_holds_the_other(
+    ...     'DAXPENCAR LATPE', 'DAXPENCAR LAPTE'), one_holds_the_other('ALFA BETA', 'ALFA GAMA')
+    (True, True, False)
+    """
+    q_words, c_words = query.split(), name.split()
+    cut = _cut(q_words, c_words)
+    typed = q_words if cut is None else q_words[:-1]
+    reached = c_words if cut is None else c_words[:cut]
+
+    def lacks(words: list[str], other: list[str]) -> bool:
+        return any(not _found(w, other) and not _mistyped(w, other) for w in words)
+
+    return not lacks(typed, c_words) or not lacks(reached, q_words)
+
+
+def _cut(q_words: list[str], c_words: list[str]) -> int | None:
+    """Where a query that ends inside a word stops in the candidate's name: the position of
+    the word its last word begins (``BRUTARIA LUN`` stops at ``LUNA`` of ``BRUTARIA LUNA
+    TOP``). That word and the ones after it were cut off, not left out.
+
+    >>> _cut(['BRUTARIA', 'LUN'], ['BRUTARIA', 'LUNA', 'TOP']), _cut(['ALFA'], ['ALFA', 'SERV'])
+    (1, None)
+    >>> _cut(['NUCLEARELECTRICA', 'S'], ['NUCLEARELECTRICA', 'SERV'])
+    """
+    if not q_words or q_words[-1] in c_words:
+        return None
+    last = q_words[-1]
+    if any(form.startswith(last) for form in names.LEGAL_FORMS):
+        return None  # NUCLEARELECTRICA S may be the SA begun, not NUCLEARELECTRICA SERV
+    for at, word in enumerate(c_words):
+        if word.startswith(last):
+            return at
+    return None
 
 
 def _form_like(word: str) -> bool:
@@ -318,7 +373,9 @@ def features(
         same = same_place(query.locality, entry.locality)
         if same is not None:
             place_agrees, place_conflicts = float(same), float(not same)
-    name_extra = extra_words(c_words, q_words, found=c_found)
+    cut = _cut(q_words, c_words)
+    seen = len(c_words) if cut is None else cut  # the candidate's words before the cut
+    name_extra = extra_words(c_words[:seen], q_words, found=c_found[:seen])
     query_extra = extra_words(q_words, c_words, places, found=q_found)
     branch = any(w in MARKERS or w in places for w in name_extra)
     prefix = len(c_words) > len(q_words) and c_words[: len(q_words)] == q_words
