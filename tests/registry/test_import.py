@@ -224,7 +224,7 @@ def test_a_newer_snapshot_updates_in_place_and_records_status_changes(loaded, tm
     assert changes == [("J2022000001360", "2026-10-02", "active", "dissolution")]
     assert store.meta("snapshot") == "2026-10-02"
     seen = store.query(
-        f"SELECT first_seen, last_seen FROM registration WHERE reg_number = {store.mark}",
+        f"SELECT first_seen, last_seen FROM registration_view WHERE reg_number = {store.mark}",
         ("J2022000001360",),
     )
     assert seen == [("2026-09-02", "2026-10-02")]

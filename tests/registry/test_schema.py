@@ -32,10 +32,17 @@ def _as_version_1(store: RegisterStore) -> None:
     store.execute("DROP INDEX financial_cui_year")
     store.execute("CREATE INDEX financial_cui ON financial (cui)")
     store.execute("DROP TABLE index_change")
+    # The view of versions before 4: a registration's own last_seen, whatever it holds.
+    store.execute("DROP VIEW registration_view")
+    store.execute(
+        "CREATE VIEW registration_view AS SELECT r.*, COALESCE(s.status, 'unknown') AS status, "
+        "s.codes AS status_codes FROM registration AS r "
+        "LEFT JOIN registration_status AS s ON s.reg_number = r.reg_number"
+    )
 
 
 def test_a_new_register_has_the_current_version(store: RegisterStore) -> None:
-    assert schema.version_of(store) == schema.VERSION == 3
+    assert schema.version_of(store) == schema.VERSION == 4
     assert "financial_cui_year" in _indexes(store, "financial")
 
 
@@ -49,8 +56,12 @@ def test_an_older_register_is_migrated_when_opened_and_keeps_its_rows(
     assert schema.version_of(store) == 1
     store.close()
     reopened = RegisterStore(register_url)
-    assert schema.version_of(reopened) == 3
+    assert schema.version_of(reopened) == 4
     assert reopened.has_table("index_change")
+    # A registration of the newest file reads the snapshot as the one it was last seen in.
+    assert reopened.query("SELECT DISTINCT last_seen FROM registration_view") == [
+        (reopened.meta("snapshot"),)
+    ]
     assert {"financial_cui_year"} <= _indexes(reopened, "financial")
     assert "financial_cui" not in _indexes(reopened, "financial")
     assert registration_count(reopened) == rows > 0

@@ -143,6 +143,13 @@ def parse_registration_lines(
     return _registration_rows(source, source.records_of([lines], first_line))
 
 
+def parse_registration_records(
+    source: DelimitedFile, records: Iterable[tuple[int, list[str]]]
+) -> Iterator[tuple[object, ...]]:
+    """The rows of some records of ``source`` (diacritics already fixed)."""
+    return _registration_rows(source, records)
+
+
 def _registration_rows(
     source: DelimitedFile, records: Iterable[tuple[int, list[str]]]
 ) -> Iterator[tuple[object, ...]]:
@@ -228,9 +235,16 @@ def parse_status_codes(
     source: DelimitedFile, span: Span | None = None
 ) -> Iterator[tuple[str, str]]:
     """``OD_STARE_FIRMA``: (register number, status code), several per registration."""
+    return parse_status_records(source, source.records(span))
+
+
+def parse_status_records(
+    source: DelimitedFile, records: Iterable[tuple[int, list[str]]]
+) -> Iterator[tuple[str, str]]:
+    """The (register number, status code) pairs of some records of ``OD_STARE_FIRMA``."""
     _require(source, "COD_INMATRICULARE", "COD")
     reg_i, code_i = source.column("COD_INMATRICULARE"), source.column("COD")
-    for line, f in source.records(span):
+    for line, f in records:
         if not f[reg_i] or not f[code_i].isdigit():
             source.report.reject(line, "status row without register number or code", "^".join(f))
             continue

@@ -37,10 +37,18 @@ def _index_changes(store: RegisterStore) -> None:
     store.create_table("index_change")
 
 
+def _last_seen_of_the_newest(store: RegisterStore) -> None:
+    """4: a registration in the newest registrations file reads its last_seen from the
+    snapshot (registration_view); a row's own stays for those the file no longer lists."""
+    store.execute("DROP VIEW IF EXISTS registration_view")
+    store.create_views()
+
+
 # version → the step that brings a register of the version before it there.
 STEPS: dict[int, Callable[[RegisterStore], None]] = {
     2: _financial_by_year,
     3: _index_changes,
+    4: _last_seen_of_the_newest,
 }
 VERSION = max(STEPS)
 

@@ -68,11 +68,27 @@ _TABLES = {
 # What the name index holds of a registration (``registration_view``'s columns): an import
 # records in ``index_change`` every registration whose values of these change.
 NAME_INDEX_COLUMNS = ("reg_number", "cui", "name", "county", "locality", "status")
-# registration_view's query: each registration with its status (``unknown`` if none).
-_REGISTRATION_VIEW = (
-    "SELECT r.*, COALESCE(s.status, 'unknown') AS status, s.codes AS status_codes "
-    "FROM registration AS r LEFT JOIN registration_status AS s ON s.reg_number = r.reg_number"
-)
+# A registration in the newest registrations file has no last_seen of its own: it reads as
+# that file's snapshot, so that a new snapshot need not rewrite every row that is unchanged.
+_SNAPSHOT = "(SELECT value FROM meta WHERE key = 'snapshot')"
+
+
+def _registration_view() -> str:
+    """registration_view's query: each registration with its status (``unknown`` if none)
+    and the snapshot it was last seen in."""
+    columns = [
+        column.split()[0]
+        for column in " ".join(_TABLES["registration"].split()).split(", ")
+        if not column.startswith("last_seen")
+    ]
+    selected = ", ".join(f"r.{column}" for column in columns)
+    return (
+        f"SELECT {selected}, COALESCE(r.last_seen, {_SNAPSHOT}) AS last_seen, "
+        "COALESCE(s.status, 'unknown') AS status, s.codes AS status_codes "
+        "FROM registration AS r LEFT JOIN registration_status AS s ON s.reg_number = r.reg_number"
+    )
+
+
 _INDEXES = {
     "registration": ("reg_number", "cui"),
     "status_code": ("reg_number",),
@@ -228,7 +244,7 @@ class RegisterStore:
             if self.dialect == "postgresql"
             else ("CREATE VIEW IF NOT EXISTS")
         )
-        self.execute(f"{create} registration_view AS {_REGISTRATION_VIEW}")
+        self.execute(f"{create} registration_view AS {_registration_view()}")
 
     # Reading every registration in parallel (SQLite): the view's join costs 5 µs a row,
     # most of reading 4.2 million of them, so workers each read a range of rowids.
@@ -242,7 +258,7 @@ class RegisterStore:
     def registrations_in(self, low: int, high: int, columns: str) -> list[tuple[Any, ...]]:
         """``columns`` of ``registration_view`` for the rows of one rowid range (SQLite)."""
         return self.query(
-            f"SELECT {columns} FROM ({_REGISTRATION_VIEW} WHERE r.rowid BETWEEN ? AND ?)",
+            f"SELECT {columns} FROM ({_registration_view()} WHERE r.rowid BETWEEN ? AND ?)",
             (low, high),
         )
 
@@ -309,6 +325,22 @@ class RegisterStore:
         finally:
             self.connection.execute("PRAGMA synchronous=NORMAL")
         return count
+
+    def insert_many(
+        self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Insert a few rows inside the caller's transaction (``bulk_load`` commits its own)."""
+        if rows:
+            names = ", ".join(columns)
+            sql = f"INSERT INTO {table} ({names}) VALUES ({self.marks(len(columns))})"
+            if self.dialect == "postgresql":
+                with self.connection.cursor() as cursor:
+                    cursor.executemany(sql, rows)
+            else:
+                self.connection.executemany(sql, rows)
+
+    def delete_meta(self, key: str) -> None:
+        self.execute(f"DELETE FROM meta WHERE key = {self.mark}", (key,))
 
     def set_meta(self, key: str, value: str) -> None:
         self.execute(f"DELETE FROM meta WHERE key = {self.mark}", (key,))

@@ -135,14 +135,17 @@ def register_import(
     index up to date once for the whole import: the registrations whose names, places or
     statuses changed are replaced in it, or it is built when there is none (``None``: the
     import changed nothing it holds, and it was left as it was). Every problem is reported
-    under ``<data>/import-reports``."""
+    under ``<data>/import-reports``; the last registrations and status files are kept in
+    ``<data>/register-files``, for the next ones to be read only where they differ."""
     from firmsync.registry.importer import import_paths
 
+    data = conf.load().data_dir
     result = import_paths(
         _store(),
         list(paths),
         snapshot=snapshot,
-        reports_dir=conf.load().data_dir / "import-reports",
+        reports_dir=data / "import-reports",
+        files_dir=data / "register-files",
         progress=progress,
     )
     if not result.files:
