@@ -75,6 +75,9 @@ def test_a_changed_piece_of_a_row_broken_across_lines_asks_for_a_whole_read(
         (2, [b"A^1"]),
         (5, [b"C^3", b"D^4"]),
     ]
+    # After the last piece of a row broken across lines, a row stands on its own.
+    lines = _lines(tmp_path, "next", [b"A^1^x", b"B^1", b"tail^x", b"C^2^3"])
+    assert delta.runs(lines, [3], width=3, delimiter=b"^") == [(5, [b"C^2^3"])]
 
 
 # --- the importer -----------------------------------------------------------------------
@@ -121,7 +124,7 @@ def _dump(store: RegisterStore) -> dict[str, list[tuple[object, ...]]]:
 
     return {
         "registrations": rows("SELECT * FROM registration_view"),
-        "codes": rows("SELECT reg_number, code FROM status_code"),
+        "states": rows("SELECT reg_number, status, codes FROM registration_status"),
         "changes": rows("SELECT reg_number, snapshot, old_codes, new_codes FROM status_change"),
         "indexed": rows("SELECT DISTINCT reg_number FROM index_change"),
         "meta": rows("SELECT key, value FROM meta WHERE key IN ('snapshot', 'status_snapshot')"),

@@ -16,7 +16,6 @@ from .snapshot import CNP, FIRME_LINES, FIRME_ROWS, STATUS_ROWS, write_snapshot
 DATA_TABLES = (
     "registration",
     "registration_status",
-    "status_code",
     "status_change",
     "caen_authorised",
     "representative",

@@ -32,6 +32,7 @@ def _as_version_1(store: RegisterStore) -> None:
     store.execute("DROP INDEX financial_cui_year")
     store.execute("CREATE INDEX financial_cui ON financial (cui)")
     store.execute("DROP TABLE index_change")
+    store.execute("CREATE TABLE status_code (reg_number TEXT NOT NULL, code TEXT NOT NULL)")
     # The view of versions before 4: a registration's own last_seen, whatever it holds.
     store.execute("DROP VIEW registration_view")
     store.execute(
@@ -58,6 +59,7 @@ def test_an_older_register_is_migrated_when_opened_and_keeps_its_rows(
     reopened = RegisterStore(register_url)
     assert schema.version_of(reopened) == 4
     assert reopened.has_table("index_change")
+    assert not reopened.has_table("status_code")  # each state keeps its codes
     # A registration of the newest file reads the snapshot as the one it was last seen in.
     assert reopened.query("SELECT DISTINCT last_seen FROM registration_view") == [
         (reopened.meta("snapshot"),)

@@ -74,6 +74,7 @@ _COLUMNS = NAME_INDEX_COLUMNS  # what the importer watches for changes, in this 
 # Following costs about three times what building does a registration (docs/registry.md):
 # beyond this share changed, build, which also drops unreferenced entries and documents.
 REBUILD_SHARE = 0.25
+FOLLOW_IN_PARALLEL = 10_000  # changed registrations from which follow() forks workers
 # Of registration_view's statuses, those of a company that trades: insolvent ones do, under
 # an administrator; a suspended one has interrupted its activity.
 _OPERATING = ("active", "insolvency")
@@ -158,14 +159,6 @@ class NameIndex:
         self.searcher = self.index.searcher()
         self.documents: int = self.searcher.num_docs
         self._rows, self._base = _row_map(path, self.searcher)
-        tables = [
-            pa.ipc.open_file(pa.memory_map(str(path / name))).read_all()
-            for name in ("entries.arrow", "changes.arrow")
-            if (path / name).exists()
-        ]
-        self.entries = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
-        if self.entries.num_rows and self.entries.column(0).num_chunks != 1:
-            self.entries = self.entries.combine_chunks()
         # Terms repeat from query to query; typed words and names do not end, so the counts
         # and the words' rarity are kept for the latest ones only.
         self.frequency = functools.lru_cache(maxsize=200_000)(self._frequency)
@@ -256,6 +249,20 @@ class NameIndex:
         started = time.monotonic()
         staging = path.with_name(path.name + ".new")
         _linked_copy(path, staging)
+        # Many changes (a month's statuses): their names are normalised by worker processes,
+        # forked before the writer's threads exist, while this one reads and indexes.
+        workers = workers or min(os.cpu_count() or 1, 4)
+        pool = (
+            multiprocessing.get_context("fork").Pool(workers)
+            if workers > 1 and len(changed) >= FOLLOW_IN_PARALLEL
+            else None
+        )
+        tasks = ((None, rows) for rows in read.registrations_numbered(store, _COLUMNS, changed))
+        prepared = (
+            _in_order(pool, _prepare, tasks, ahead=workers + 1)
+            if pool is not None
+            else map(_prepare, tasks)
+        )
         index = _open_tantivy(staging / "tantivy", create=False)
         # One thread: one new segment, the same on every run.
         writer = index.writer(heap_size=100_000_000, num_threads=1)
@@ -263,14 +270,18 @@ class NameIndex:
             writer.delete_documents_by_term("reg_number", reg_number)
         batches = []
         row = meta["rows"]
-        for rows in read.registrations_numbered(store, _COLUMNS, changed):
-            documents, batch = _prepare((None, rows))
-            for document in documents:
-                writer.add_json(f'{document[:-1]}, "row": {row}}}')
-                row += 1
-            batches.append(batch)
-            if progress:
-                progress(batch.num_rows)
+        try:
+            for documents, batch in prepared:
+                for document in documents:
+                    writer.add_json(f'{document[:-1]}, "row": {row}}}')
+                    row += 1
+                batches.append(batch)
+                if progress:
+                    progress(batch.num_rows)
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
         writer.commit()
         writer.wait_merging_threads()
         before = staging / "changes.arrow"
@@ -291,6 +302,20 @@ class NameIndex:
         return cls(path)
 
     # --- searching ---------------------------------------------------------------------
+    @functools.cached_property
+    def entries(self) -> pa.Table:
+        """Every registration's entry, by row: read when first asked for, so that opening
+        an index only to follow the register copies nothing."""
+        tables = [
+            pa.ipc.open_file(pa.memory_map(str(self.path / name))).read_all()
+            for name in ("entries.arrow", "changes.arrow")
+            if (self.path / name).exists()
+        ]
+        entries = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+        if entries.num_rows and entries.column(0).num_chunks != 1:
+            entries = entries.combine_chunks()
+        return entries
+
     @functools.cached_property
     def places(self) -> frozenset[str]:
         """The words of every county and locality name, normalised as name words are."""

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from firmsync.registry.reader import MAX_RECORD_CHARS, decode_line
+
 __all__ = ["Lines", "cached_copy", "changed", "read_lines", "runs"]
 
 
@@ -144,17 +146,11 @@ def runs(
     lines: Lines, indexes: list[int], width: int, delimiter: bytes
 ) -> list[tuple[int, list[bytes]]] | None:
     """``(first line number, raw lines)`` of each run of consecutive lines of ``indexes``;
-    None when one of them may be a piece of a row broken across lines (it, or the line
-    before it, has fewer than ``width`` fields): which pieces make a row then depends on
-    lines that did not change, and only a whole read joins them as before.
+    None when one of them is, or may be, a piece of a row broken across lines: which pieces
+    make a row then depends on lines that did not change, and only a whole read joins them
+    as before.
     """
-    short = [
-        i
-        for i in indexes
-        if lines.text(i).count(delimiter) + 1 < width
-        or (i > 0 and lines.text(i - 1).count(delimiter) + 1 < width)
-    ]
-    if short:
+    if not all(_whole_row(lines, i, width, delimiter) for i in indexes):
         return None
     found: list[tuple[int, list[bytes]]] = []
     start = 0
@@ -163,6 +159,35 @@ def runs(
             found.append((indexes[start] + 2, [lines.text(i) for i in indexes[start:k]]))
             start = k
     return found
+
+
+def _whole_row(lines: Lines, i: int, width: int, delimiter: bytes) -> bool:
+    """Whether line ``i`` is a row of its own: it has at least ``width`` fields, and no
+    piece of a broken row is left waiting before it for a line to complete it.
+
+    The pieces before it are joined as :meth:`DelimitedFile.records_of` joins them, from the
+    last line with ``width`` fields or more (after which nothing is ever waiting).
+    """
+    raw, fields = lines.lines, width - 1  # delimiters in a line of width fields
+    if raw[i].count(delimiter) < fields:
+        return False
+    start = i
+    while start > 0 and raw[start - 1].count(delimiter) < fields:
+        start -= 1
+    mark = delimiter.decode()
+    waiting: str | None = None
+    for j in range(start, i):
+        line = decode_line(lines.text(j))
+        if waiting is not None:
+            joined = f"{waiting} {line}"
+            count = joined.count(mark) + 1
+            if count <= width and len(joined) <= MAX_RECORD_CHARS:
+                waiting = None if count == width else joined
+                continue
+            waiting = None
+        if line.strip():
+            waiting = line  # fewer than width fields: every line before i is short
+    return waiting is None
 
 
 def cached_copy(path: Path, folder: Path, kind: str) -> tuple[Path, str]:

@@ -12,6 +12,7 @@ place and records every status change with its snapshot date.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
@@ -43,6 +44,19 @@ def _phase(name: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     log.info("%s: %.1f s", name, time.perf_counter() - started)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while millions of a file's lines are held: each of its
+    passes walks them all, which tripled the time of gathering the changed ones."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _MF_NAME = re.compile(r"^web_?(uu|bl_?bs_?sl)_?an_?(\d{4})\.txt$", re.I)
@@ -220,7 +234,10 @@ class _Importer:
         whole = not _FIRME_OLD.match(source.path.name)
         previous = self._previous("registrations") if whole else None
         if previous is not None and current is not None and seen >= current:
-            with _phase("registrations: only the lines changed since the previous file"):
+            with (
+                _phase("registrations: only the lines changed since the previous file"),
+                _collector_paused(),
+            ):
                 if self._registrations_changed(source, seen, current, previous):
                     return
         self._forget("registrations")
@@ -385,33 +402,45 @@ class _Importer:
         store.drop_table(stage)
 
     def _status_from_old_layout(self) -> None:
-        """The old layout carries status codes inline (``STARE_FIRMA``, comma-separated)."""
-        rows = self.store.query(
+        """The old layout carries status codes inline (``STARE_FIRMA``, comma-separated):
+        the states of the registrations it lists are derived from them."""
+        store = self.store
+        rows = store.query(
             "SELECT reg_number, old_status_codes FROM registration "
             "WHERE old_status_codes IS NOT NULL"
         )
         pairs = {(reg, code) for reg, codes in rows for code in codes.split(",")}
         self._forget("status_codes")
-        stage = self.store.recreate("status_code", stage=True)
-        self.store.bulk_load(stage, ("reg_number", "code"), sorted(pairs))
-        with self.store.transaction():
-            self.store.execute(
-                f"DELETE FROM status_code WHERE reg_number IN (SELECT reg_number FROM {stage})"
-            )
-            self.store.execute(f"INSERT INTO status_code SELECT * FROM {stage}")
-        self.store.execute(f"DROP TABLE {stage}")
-        self._derive_status(self.store.meta("snapshot") or self._snapshot_text(None))
+        stage = store.recreate("status_code", stage=True)
+        store.bulk_load(stage, ("reg_number", "code"), sorted(pairs))
+        snapshot = store.meta("snapshot") or self._snapshot_text(None)
+        current = store.meta("status_snapshot")
+        if store.is_empty("registration_status"):
+            self._derive_status(stage, snapshot)
+        elif current is not None and snapshot < current:
+            log.warning("statuses of %s are older than those of %s: kept", snapshot, current)
+        else:
+            with store.transaction():
+                self._states_replaced(stage, stage, snapshot, current)
+        store.drop_table(stage)
+        store.create_views()
 
     def status_codes(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
         snapshot = self._snapshot_text(source.path)
         current, previous = self.store.meta("status_snapshot"), self._previous("status_codes")
         if previous is not None and current is not None and snapshot >= current:
-            with _phase("status: only the lines changed since the previous file"):
+            with (
+                _phase("status: only the lines changed since the previous file"),
+                _collector_paused(),
+            ):
                 if self._status_changed(source, snapshot, current, previous):
                     return
         self._forget("status_codes")
-        self._replace(source, "status_codes", "status_code", ("reg_number", "code"), tick)
-        self._derive_status(snapshot)
+        stage = self.store.recreate("status_code", stage=True)
+        self._load(source, "status_codes", stage, ("reg_number", "code"), tick)
+        self._derive_status(stage, snapshot)
+        self.store.drop_table(stage)
+        self.store.create_views()
         self._remember("status_codes", source.path)
 
     def _status_changed(
@@ -427,42 +456,53 @@ class _Importer:
         report = FileReport(source.report.file, keep=10**9)
         reader = DelimitedFile(source.path, report)
         former = DelimitedFile(previous, FileReport(str(previous), keep=0))
-        now = list(onrc.parse_status_records(reader, self._records(reader, added)))
-        before = list(onrc.parse_status_records(former, self._records(former, removed)))
-        keys = self._stage_keys(reg for reg, _ in now + before)
-        codes: Counter[tuple[str, str]] = Counter(
-            store.query(
-                "SELECT reg_number, code FROM status_code "
-                f"WHERE reg_number IN (SELECT reg_number FROM {keys})"
+        with _phase("status: the changed lines read"):
+            now = list(onrc.parse_status_records(reader, self._records(reader, added)))
+            before = list(onrc.parse_status_records(former, self._records(former, removed)))
+        with _phase("status: registrations changed staged"):
+            keys = self._stage_keys(sorted({reg for reg, _ in now + before}))
+        # Their codes as the register holds them (each state keeps its codes, repeats too),
+        # less those of the lines gone, plus those of the lines come.
+        with _phase("status: the codes of the registrations changed"):
+            codes: Counter[tuple[str, str]] = Counter(
+                (reg, code)
+                for reg, listed in store.query(
+                    "SELECT reg_number, codes FROM registration_status "
+                    f"WHERE reg_number IN (SELECT reg_number FROM {keys})"
+                )
+                for code in (listed or "").split(",")
+                if code
             )
-        )
         codes.subtract(before)
         codes.update(now)
-        rows = sorted(pair for pair, n in codes.items() for _ in range(max(n, 0)))
-        with store.transaction():
-            store.execute(
-                f"DELETE FROM status_code WHERE reg_number IN (SELECT reg_number FROM {keys})"
-            )
-            store.insert_many("status_code", ("reg_number", "code"), rows)
-            self._derive_status_of(keys, snapshot, current)
+        pairs = store.recreate("status_code", stage=True)
+        store.bulk_load(
+            pairs,
+            ("reg_number", "code"),
+            sorted(pair for pair, n in codes.items() for _ in range(max(n, 0))),
+        )
+        with _phase("status: states derived again"), store.transaction():
+            self._states_replaced(pairs, keys, snapshot, current)
+        store.drop_table(pairs)
         store.drop_table(keys)
         store.create_views()
         self._take_report("status_codes", source.report, report, former.report)
         self._remember("status_codes", source.path)
         return True
 
-    def _derive_status_of(self, keys: str, snapshot: str, current: str) -> None:
-        """:meth:`_derive_status` for the registrations in table ``keys`` only, inside the
-        caller's transaction."""
+    def _states_replaced(self, pairs: str, keys: str, snapshot: str, current: str | None) -> None:
+        """The states of the registrations in table ``keys`` derived again from their codes
+        in table ``pairs`` (none there: no state), inside the caller's transaction; a change
+        of codes recorded against a newer snapshot, a change of state for the name index."""
         store = self.store
         distinct = "IS NOT" if store.dialect == "sqlite" else "IS DISTINCT FROM"
         stage = "stage_registration_status"
         store.execute(f"DROP TABLE IF EXISTS {stage}")
         store.execute(
-            f"CREATE TABLE {stage} AS {self._status_query()} "
+            f"CREATE TABLE {stage} AS {self._status_query(pairs)} "
             f"WHERE s.reg_number IN (SELECT reg_number FROM {keys}) GROUP BY s.reg_number"
         )
-        if snapshot > current:
+        if current is not None and snapshot > current:
             store.execute(
                 "INSERT INTO status_change "
                 "(reg_number, snapshot, old_status, new_status, old_codes, new_codes) "
@@ -486,28 +526,32 @@ class _Importer:
             f"SELECT reg_number, status, codes FROM {stage}"
         )
         store.execute(f"DROP TABLE {stage}")
-        store.set_meta("status_snapshot", snapshot)
+        if current is None or snapshot >= current:
+            store.set_meta("status_snapshot", snapshot)
 
-    def _status_query(self) -> str:
-        """Each registration's state from its codes (the worst category wins) and its codes;
-        ends before ``GROUP BY``, for a ``WHERE`` to go in."""
+    def _status_query(self, pairs: str) -> str:
+        """Each registration's state from its codes in table ``pairs`` (the worst category
+        wins) and its codes; ends before ``GROUP BY``, for a ``WHERE`` to go in."""
         aggregate = "string_agg" if self.store.dialect == "postgresql" else "group_concat"
         cases = " ".join(f"WHEN {rank} THEN '{cat}'" for rank, cat in onrc.RANK_CATEGORY.items())
         return (
             "SELECT s.reg_number AS reg_number, "
             f"CASE MAX(COALESCE(l.rank, 0)) {cases} ELSE 'unknown' END AS status, "
-            f"{aggregate}(s.code, ',' ORDER BY s.code) AS codes FROM status_code AS s "
+            f"{aggregate}(s.code, ',' ORDER BY s.code) AS codes FROM {pairs} AS s "
             "LEFT JOIN status_label AS l ON l.code = s.code"
         )
 
-    def _derive_status(self, snapshot: str) -> None:
-        """Each registration's state from all its status codes, as a new status table;
-        against a newer snapshot, every change of codes is recorded with its date."""
+    def _derive_status(self, pairs: str, snapshot: str) -> None:
+        """Each registration's state from all its status codes (table ``pairs``), as a new
+        status table; against a newer snapshot, every change of codes is recorded."""
         store = self.store
-        stage = "stage_registration_status"
-        store.drop_table(stage)
+        store.drop_table("stage_registration_status")
+        stage = store.recreate("registration_status", stage=True, unlogged=False)
         with _phase("status: derived from the codes"):
-            store.execute(f"CREATE TABLE {stage} AS {self._status_query()} GROUP BY s.reg_number")
+            store.execute(
+                f"INSERT INTO {stage} (reg_number, status, codes) "
+                f"{self._status_query(pairs)} GROUP BY s.reg_number ORDER BY 1"
+            )
         current = store.meta("status_snapshot")
         if current is not None and snapshot < current:
             log.warning("statuses of %s are older than those of %s: kept", snapshot, current)
@@ -643,17 +687,18 @@ class _Importer:
         """The runs of lines of ``source`` and of ``previous`` that differ; None when a read
         of those alone is not worth it (more than a fifth of the file) or cannot be exact
         (:func:`delta.runs`)."""
-        new, old = delta.read_lines(source.path), delta.read_lines(previous)
+        with _phase(f"{source.path.name}: this file and the previous one read"):
+            new, old = delta.read_lines(source.path), delta.read_lines(previous)
         if new.header != old.header:
             return None
-        added, removed = delta.changed(new, old)
+        with _phase(f"{source.path.name}: lines compared"):
+            added, removed = delta.changed(new, old)
         if len(added) + len(removed) > len(new) // 5:
             return None
         width, mark = len(source.header), source.delimiter.encode()
-        new_runs, old_runs = (
-            delta.runs(new, added, width, mark),
-            delta.runs(old, removed, width, mark),
-        )
+        with _phase(f"{source.path.name}: changed lines gathered"):
+            new_runs = delta.runs(new, added, width, mark)
+            old_runs = delta.runs(old, removed, width, mark)
         if new_runs is None or old_runs is None:
             return None
         log.info("%s: %d lines changed, %d gone", source.path.name, len(added), len(removed))

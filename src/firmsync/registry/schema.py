@@ -37,18 +37,19 @@ def _index_changes(store: RegisterStore) -> None:
     store.create_table("index_change")
 
 
-def _last_seen_of_the_newest(store: RegisterStore) -> None:
+def _changed_lines_only(store: RegisterStore) -> None:
     """4: a registration in the newest registrations file reads its last_seen from the
-    snapshot (registration_view); a row's own stays for those the file no longer lists."""
+    snapshot (registration_view); ``status_code`` goes: each state keeps its codes."""
     store.execute("DROP VIEW IF EXISTS registration_view")
     store.create_views()
+    store.execute("DROP TABLE IF EXISTS status_code")
 
 
 # version → the step that brings a register of the version before it there.
 STEPS: dict[int, Callable[[RegisterStore], None]] = {
     2: _financial_by_year,
     3: _index_changes,
-    4: _last_seen_of_the_newest,
+    4: _changed_lines_only,
 }
 VERSION = max(STEPS)
 

@@ -38,8 +38,7 @@ _TABLES = {
         last_seen TEXT""",
     # Kept apart from registration: a snapshot's statuses replace the table whole, instead of
     # rewriting millions of registration rows in place.
-    "registration_status": "reg_number TEXT NOT NULL, status TEXT NOT NULL, codes TEXT",
-    "status_code": "reg_number TEXT NOT NULL, code TEXT NOT NULL",
+    "registration_status": "reg_number TEXT NOT NULL PRIMARY KEY, status TEXT NOT NULL, codes TEXT",
     "status_label": "code TEXT PRIMARY KEY, label TEXT NOT NULL, category TEXT, rank INTEGER",
     "status_change": """
         reg_number TEXT NOT NULL, snapshot TEXT NOT NULL, old_status TEXT, new_status TEXT,
@@ -65,6 +64,12 @@ _TABLES = {
     # changed them: a name index applies those after the last id it has seen.
     "index_change": "id {serial}, reg_number TEXT NOT NULL",
 }
+# Kept in their key's order on SQLite (no rowid): a registration's state is read and written
+# by its register number alone, one B-tree to touch instead of a table and an index.
+_CLUSTERED = frozenset({"registration_status"})
+# Tables that only ever exist as an import's stage: a status file's codes become the states
+# (registration_status, which keeps each registration's codes) and are not kept apart.
+_STAGED = {"status_code": "reg_number TEXT NOT NULL, code TEXT NOT NULL"}
 # What the name index holds of a registration (``registration_view``'s columns): an import
 # records in ``index_change`` every registration whose values of these change.
 NAME_INDEX_COLUMNS = ("reg_number", "cui", "name", "county", "locality", "status")
@@ -91,7 +96,6 @@ def _registration_view() -> str:
 
 _INDEXES = {
     "registration": ("reg_number", "cui"),
-    "status_code": ("reg_number",),
     # Covering: registration_view's join reads the status from the index alone.
     "registration_status": ("reg_number, status",),
     "status_change": ("reg_number",),
@@ -198,15 +202,25 @@ class RegisterStore:
 
     # --- schema ------------------------------------------------------------------------
     def _create(
-        self, table: str, name: str | None = None, defaults: dict[str, str] | None = None
+        self,
+        table: str,
+        name: str | None = None,
+        defaults: dict[str, str] | None = None,
+        *,
+        unlogged: bool | None = None,
     ) -> None:
+        """``table``'s definition under ``name``; a stage (``name`` given) is unlogged on
+        PostgreSQL unless ``unlogged`` says otherwise."""
         serial = "BIGSERIAL PRIMARY KEY" if self.dialect == "postgresql" else "INTEGER PRIMARY KEY"
-        columns = _TABLES[table].format(serial=serial)
+        columns = {**_TABLES, **_STAGED}[table].format(serial=serial)
         for column, value in (defaults or {}).items():
             quoted = value.replace("'", "''")
             columns = re.sub(rf"\b{column} TEXT\b", f"{column} TEXT DEFAULT '{quoted}'", columns)
-        unlogged = "UNLOGGED " if self.dialect == "postgresql" and name else ""
-        self.execute(f"CREATE {unlogged}TABLE IF NOT EXISTS {name or table} ({columns})")
+        if unlogged is None:
+            unlogged = name is not None
+        prefix = "UNLOGGED " if self.dialect == "postgresql" and unlogged else ""
+        suffix = " WITHOUT ROWID" if self.dialect == "sqlite" and table in _CLUSTERED else ""
+        self.execute(f"CREATE {prefix}TABLE IF NOT EXISTS {name or table} ({columns}){suffix}")
 
     def create_table(self, table: str) -> None:
         """``table`` of the current schema with its indexes, if it does not exist yet."""
@@ -214,6 +228,8 @@ class RegisterStore:
         self.create_indexes(table)
 
     def create_indexes(self, table: str) -> None:
+        if self.dialect == "sqlite" and table in _CLUSTERED:
+            return  # the table is its own index
         for columns in _INDEXES.get(table, ()):
             name = f"{table}_{columns.replace(', ', '_')}"
             self.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
@@ -268,13 +284,19 @@ class RegisterStore:
         self.execute(f"DROP TABLE IF EXISTS {table}")
 
     def recreate(
-        self, table: str, *, stage: bool = False, defaults: dict[str, str] | None = None
+        self,
+        table: str,
+        *,
+        stage: bool = False,
+        defaults: dict[str, str] | None = None,
+        unlogged: bool | None = None,
     ) -> str:
         """An empty copy of ``table`` without indexes (``stage_<table>`` when staging);
-        ``defaults`` fills text columns a load leaves out (a snapshot date, say)."""
+        ``defaults`` fills text columns a load leaves out (a snapshot date, say). A stage
+        that becomes the table itself is made with ``unlogged=False``."""
         name = f"stage_{table}" if stage else table
         self.execute(f"DROP TABLE IF EXISTS {name}")
-        self._create(table, name if stage else None, defaults)
+        self._create(table, name if stage else None, defaults, unlogged=unlogged)
         return name
 
     def is_empty(self, table: str) -> bool:
