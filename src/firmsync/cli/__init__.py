@@ -57,6 +57,10 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
         "The local mirror of the official register (ONRC) and MF financial statements.",
     ),
     "sync": ("firmsync.cli.crm:sync", "Run the sync engine."),
+    "token": (
+        "firmsync.cli.crm:token",
+        "API tokens of members: shown once, stored hashed, revocable.",
+    ),
     "usage": (
         "firmsync.cli.crm:usage",
         "Companies fetched in a month and the statement: base fee plus overage.",

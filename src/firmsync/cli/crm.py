@@ -16,7 +16,7 @@ import click
 
 from firmsync.cli.edge import ready, refusals
 
-__all__ = ["account", "addon", "company", "fetcher", "sync", "usage", "worker"]
+__all__ = ["account", "addon", "company", "fetcher", "sync", "token", "usage", "worker"]
 
 
 @click.group()
@@ -53,6 +53,80 @@ def account_add_member(name: str, email: str, role: str, password: str | None) -
     with refusals():
         add_member(account=account_named(name), email=email, role=role, password=password)
     click.echo(f"{email} is now a {role} of {name!r}.")
+
+
+@click.group()
+def token() -> None:
+    """API tokens of members: shown once, stored hashed, revocable."""
+
+
+@token.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for (default: its date).")
+@click.option("--account", "account_name", help="The account, if EMAIL is a member of several.")
+def token_create_command(email: str, name: str, account_name: str | None) -> None:
+    """Create a token for the member EMAIL; it is printed once, alone on the last line."""
+    ready()
+    from firmsync.crm.selectors import account_named
+    from firmsync.crm.services import token_create
+
+    with refusals():
+        chosen = account_named(account_name) if account_name else None
+        made, raw = token_create(email=email, account=chosen, name=name)
+    click.echo(
+        f"Token {made.pk} {made.name!r} for {email} of {made.membership.account.name!r}; "
+        "it is shown only now:"
+    )
+    click.echo(raw)
+
+
+@token.command("list")
+@click.option("--account", "account_name", help="Only this account's tokens.")
+@click.option("--email", help="Only this member's tokens.")
+@click.option("--json", "as_json", is_flag=True)
+def token_list(account_name: str | None, email: str | None, as_json: bool) -> None:
+    """Tokens: name, member, account, when last used, whether revoked (never the token)."""
+    ready()
+    from firmsync.crm.selectors import account_named, tokens_of
+
+    with refusals():
+        chosen = account_named(account_name) if account_name else None
+        found = tokens_of(account=chosen, email=email)
+    rows = [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "prefix": t.prefix,
+            "email": t.membership.user.get_username(),
+            "account": t.membership.account.name,
+            "created_at": t.created_at.isoformat(),
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+            "revoked": t.revoked_at is not None,
+        }
+        for t in found
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        used = row["last_used_at"] or "never used"
+        revoked = "  revoked" if row["revoked"] else ""
+        click.echo(
+            f"{row['id']:>5}  {row['prefix']}…  {row['name']}  {row['email']} "
+            f"({row['account']})  {used}{revoked}"
+        )
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke_command(token_id: int) -> None:
+    """Revoke a token by its id (`firmsync token list`); it stops working at once."""
+    ready()
+    from firmsync.crm.services import token_revoke
+
+    with refusals():
+        token_revoke(token_id=token_id)
+    click.echo(f"Token {token_id} revoked.")
 
 
 @click.group()

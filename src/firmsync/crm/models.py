@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-__all__ = ["Account", "Address", "Company", "Membership"]
+__all__ = ["Account", "Address", "ApiToken", "Company", "Membership"]
 
 
 class Account(models.Model):
@@ -119,3 +119,19 @@ class Address(models.Model):
             ),
             models.UniqueConstraint(fields=["company", "key"], name="no_duplicate_address"),
         ]
+
+
+class ApiToken(models.Model):
+    """A member's token for the REST API: shown once, stored as its SHA-256 digest (a random
+    256-bit token needs no slow hash: there is nothing to guess), named, revocable."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12)  # the token's first characters, to tell it apart
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)  # to the minute
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from firmsync.crm.errors import NotFound
-from firmsync.crm.models import Account, Company
+from firmsync.crm.models import Account, ApiToken, Company
 
-__all__ = ["account_named", "card_of", "cards_of"]
+__all__ = ["account_named", "card_of", "cards_of", "tokens_of"]
 
 
 def account_named(name: str) -> Account:
@@ -34,3 +34,13 @@ def card_of(card_id: int, *, account: Account | None) -> Company:
     if card is None:
         raise NotFound(f"no card {card_id}")
     return card
+
+
+def tokens_of(*, account: Account | None = None, email: str | None = None) -> list[ApiToken]:
+    """API tokens, newest first: of ``account``, of the user ``email``, or every one."""
+    tokens = ApiToken.objects.select_related("membership__account", "membership__user")
+    if account is not None:
+        tokens = tokens.filter(membership__account=account)
+    if email is not None:
+        tokens = tokens.filter(membership__user__username=email.strip().lower())
+    return list(tokens.order_by("-pk"))

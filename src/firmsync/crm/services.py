@@ -7,13 +7,17 @@ lock, so that it never overwrites what another writer (the add-on) saved meanwhi
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from firmsync.crm.errors import Conflict, Forbidden, Invalid
-from firmsync.crm.models import Account, Address, Company, Membership
+from firmsync.crm.errors import Conflict, Forbidden, Invalid, NotFound
+from firmsync.crm.models import Account, Address, ApiToken, Company, Membership
 from firmsync.identity import address as address_id
 from firmsync.identity import cui as cui_id
 
@@ -28,6 +32,9 @@ __all__ = [
     "create_account",
     "create_company",
     "delete_company",
+    "token_authenticate",
+    "token_create",
+    "token_revoke",
     "update_address",
     "update_company",
 ]
@@ -227,3 +234,68 @@ def update_address(address: Address, **parts: str) -> Address:
         address.key = key
         address.save()
     return address
+
+
+TOKEN_PREFIX = "fs_"  # tells a firmsync token apart in a secret scanner or a log
+_USED_EVERY = datetime.timedelta(minutes=1)  # last use is kept to the minute
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_create(
+    *, email: str, account: Account | None = None, name: str = ""
+) -> tuple[ApiToken, str]:
+    """A new API token for the member ``email`` (of ``account``, needed when the user is a
+    member of several); the token and its text, which is shown once and never stored."""
+    email = email.strip().lower()
+    memberships = Membership.objects.select_related("account").filter(user__username=email)
+    if account is not None:
+        memberships = memberships.filter(account=account)
+    found = list(memberships[:2])
+    if not found:
+        where = f" of {account.name!r}" if account is not None else ""
+        raise NotFound(f"{email} is not a member{where}")
+    if len(found) > 1:
+        raise Invalid("account", f"{email} is a member of several accounts: name one")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        membership=found[0],
+        name=name.strip() or f"token {timezone.now():%Y-%m-%d %H:%M}",
+        prefix=raw[: len(TOKEN_PREFIX) + 5],
+        digest=_digest(raw),
+    )
+    return token, raw
+
+
+def token_authenticate(raw: str, *, now: datetime.datetime | None = None) -> ApiToken | None:
+    """The token (its member, account and user loaded), or ``None`` when it is unknown,
+    revoked or its user inactive. Notes the use, at most once a minute:
+    a read must not cost a write each time."""
+    token = (
+        ApiToken.objects.select_related("membership__account", "membership__user")
+        .filter(digest=_digest(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.membership.user.is_active:
+        return None
+    now = now or timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= _USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def token_revoke(*, token_id: int, account: Account | None = None) -> ApiToken:
+    """Revoke a token (of ``account``; ``None``: the operator); it stops working at once."""
+    tokens = ApiToken.objects.filter(pk=token_id)
+    if account is not None:
+        tokens = tokens.filter(membership__account=account)
+    token = tokens.first()
+    if token is None:
+        raise NotFound(f"no token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
