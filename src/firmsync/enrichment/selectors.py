@@ -9,17 +9,31 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from firmsync.crm.errors import Invalid
 from firmsync.crm.models import Account, Address, Company
 from firmsync.crm.services import ADDRESS_PARTS, EDITABLE
+from firmsync.enrichment.models import AddonSettings, Alert, CardHistory, SyncState, UsageMonth
 from firmsync.enrichment.services.policy import LOCKED
 from firmsync.enrichment.services.usage import Statement, month_of, statement
 
-__all__ = ["card_view", "usage_statement"]
+__all__ = [
+    "Page",
+    "addon_view",
+    "alerts_page",
+    "card_candidates",
+    "card_history",
+    "card_summary",
+    "card_view",
+    "cards_page",
+    "statements_of",
+    "usage_statement",
+]
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -84,3 +98,123 @@ def usage_statement(
     elif not _MONTH.fullmatch(month):
         raise Invalid("month", f"must be YYYY-MM, not {month!r}")
     return statement(account, month)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of a list in a fixed order, and where the next one starts (``None``: the last)."""
+
+    items: list[Any]
+    next_after: int | None
+
+
+def _page(rows: list[Any], limit: int) -> Page:
+    more = len(rows) > limit
+    return Page(rows[:limit], rows[limit - 1].pk if more else None)
+
+
+def card_summary(card: Company) -> dict[str, Any]:
+    """A card in a list: who it is and how its sync stands (``card_view`` has the rest)."""
+    state = getattr(card, "sync", None)
+    return {
+        "id": card.pk,
+        "name": card.name,
+        "cui": card.cui,
+        "cui_input": card.cui_input,
+        "country": card.country,
+        "county": card.county,
+        "locality": card.locality,
+        "legal_name": card.legal_name,
+        "status": card.status,
+        "sync_state": state.state if state is not None else None,
+        "updated_at": card.updated_at.isoformat(),
+    }
+
+
+def cards_page(
+    account: Account,
+    *,
+    state: str | None = None,
+    status: str | None = None,
+    county: str | None = None,
+    text: str | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> Page:
+    """The account's cards in id order, filtered by sync state (``none``: never synced),
+    status, county and free text (name, legal name, CUI, register number), from ``after``
+    on: a cursor that stays right while cards are added and deleted."""
+    cards = Company.objects.filter(account=account).select_related("sync")
+    if state == "none":
+        cards = cards.filter(sync__isnull=True)
+    elif state:
+        if state not in SyncState.State.values:
+            raise Invalid("state", f"must be one of none, {', '.join(SyncState.State.values)}")
+        cards = cards.filter(sync__state=state)
+    if status:
+        cards = cards.filter(status=status)
+    if county:  # as the user typed it, or the registered office's
+        cards = cards.filter(
+            Q(county__iexact=county)
+            | Q(pk__in=Address.objects.filter(county__iexact=county).values("company_id"))
+        )
+    if text and text.strip():
+        typed = text.strip()
+        cards = cards.filter(
+            Q(name__icontains=typed)
+            | Q(legal_name__icontains=typed)
+            | Q(cui__startswith=typed.upper().removeprefix("RO").strip())
+            | Q(reg_number__icontains=typed)
+        )
+    if after is not None:
+        cards = cards.filter(pk__gt=after)
+    return _page(list(cards.order_by("pk")[: limit + 1]), limit)
+
+
+def card_candidates(card: Company) -> list[dict[str, Any]]:
+    """The companies a card's name may stand for, best first (empty once it has a CUI
+    of its own, or before it was matched)."""
+    state = SyncState.objects.filter(company=card).first()
+    return list(state.candidates) if state is not None else []
+
+
+def card_history(card: Company, *, before: int | None = None, limit: int = 50) -> Page:
+    """The card's changes, newest first: who (``addon``, ``user``, ``restore``), when, and
+    each field's old and new value."""
+    entries = CardHistory.objects.filter(company=card)
+    if before is not None:
+        entries = entries.filter(pk__lt=before)
+    return _page(list(entries.order_by("-pk")[: limit + 1]), limit)
+
+
+def alerts_page(
+    account: Account, *, unread: bool | None = None, before: int | None = None, limit: int = 50
+) -> Page:
+    """The account's alerts, newest first."""
+    alerts = Alert.objects.filter(account=account)
+    if unread is not None:
+        alerts = alerts.filter(read=not unread)
+    if before is not None:
+        alerts = alerts.filter(pk__lt=before)
+    return _page(list(alerts.order_by("-pk")[: limit + 1]), limit)
+
+
+def addon_view(account: Account) -> dict[str, Any]:
+    """The add-on's settings and state for the account (the defaults before its first use)."""
+    settings = AddonSettings.objects.filter(account=account).first() or AddonSettings()
+    return {
+        "plan": account.plan,
+        "active": settings.active,
+        "refresh_days": settings.refresh_days,
+        "monthly_cap": settings.monthly_cap,
+        "overage": settings.overage,
+        "activated_at": _plain(settings.activated_at),
+        "backfill_total": settings.backfill_total,
+        "backfill_done": settings.backfill_done,
+    }
+
+
+def statements_of(account: Account) -> list[Statement]:
+    """The account's statement for every month it used the add-on, newest first."""
+    months = UsageMonth.objects.filter(account=account).order_by("-month")
+    return [statement(account, month) for month in months.values_list("month", flat=True)]

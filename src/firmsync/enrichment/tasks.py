@@ -27,8 +27,10 @@ __all__ = [
     "close_statements",
     "refresh_due",
     "request_sync",
+    "request_syncs",
     "sync_batch",
     "sync_card",
+    "sync_new",
 ]
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,13 @@ def request_sync(card_id: int) -> bool:
     return True
 
 
+def request_syncs(card_ids: list[int]) -> None:
+    """Queue the syncs of many new cards (a bulk creation), one job a batch of 100 (one
+    ANAF request), so that the workers share them."""
+    for start in range(0, len(card_ids), BATCH):
+        sync_new(card_ids[start : start + BATCH])
+
+
 def _sync(card_ids: list[int]) -> None:
     """The cards, in one batch (one sync_cards: one ANAF request for all of them)."""
     cards = Company.objects.filter(pk__in=card_ids).order_by("pk")
@@ -56,6 +65,12 @@ def _sync(card_ids: list[int]) -> None:
 def sync_card(card_id: int) -> None:
     HUEY.delete(_marker(card_id))
     _sync([card_id])
+
+
+@db_task(retries=3, retry_delay=60)
+def sync_new(card_ids: list[int]) -> None:
+    """A batch of new cards (see :func:`request_syncs`)."""
+    _sync(card_ids)
 
 
 @db_task()

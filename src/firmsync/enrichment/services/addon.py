@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from firmsync.crm.errors import Forbidden, Invalid
+from firmsync.crm.errors import Conflict, Forbidden, Invalid
 from firmsync.crm.models import Account, Address, Company, Membership
 from firmsync.enrichment.models import (
     AddonSettings,
@@ -28,9 +28,11 @@ from firmsync.enrichment.services.apply import remove_provider_data
 
 __all__ = [
     "UNSET",
+    "ConfirmationNeeded",
     "NotAllowed",
     "Removal",
     "activate",
+    "addon_change",
     "deactivate",
     "removal_preview",
     "update_settings",
@@ -185,3 +187,51 @@ def _spread(account: Account, refresh_days: int) -> None:
     for state in states:
         state.next_due_at = next_due(state.company_id, refresh_days, now)
     SyncState.objects.bulk_update(states, ["next_due_at"], batch_size=500)
+
+
+class ConfirmationNeeded(Conflict):
+    """Deactivation asked without confirming it: what it would remove, to show first."""
+
+    code = "confirm_required"
+    field = "confirm"
+
+    def __init__(self, removal: Removal) -> None:
+        super().__init__(
+            "deactivation removes all provider data (see preview); send confirm: true to do it"
+        )
+        self.removal = removal
+        self.extra = {"preview": {**removal.__dict__, "lines": removal.lines()}}
+
+
+def addon_change(
+    account: Account,
+    user: AbstractBaseUser | None,
+    *,
+    active: bool | None = None,
+    confirm: bool = False,
+    refresh_days: int | None = None,
+    monthly_cap: int | Unset | None = UNSET,
+    overage: bool | None = None,
+) -> AddonSettings:
+    """One change of the add-on as an administrator asks it (the API's ``PUT /addon``): its
+    settings, then activation or deactivation. Deactivating removes provider data, so it
+    happens only when ``confirm`` is given; without it, :class:`ConfirmationNeeded` carries
+    the preview of what it would remove, and nothing changes."""
+    _check(account, user)
+    current = AddonSettings.objects.filter(account=account).first()
+    leaving = active is False and current is not None and current.active
+    if leaving and not confirm:
+        raise ConfirmationNeeded(removal_preview(account))
+    with transaction.atomic():
+        changes_settings = (
+            refresh_days is not None or not isinstance(monthly_cap, Unset) or overage is not None
+        )
+        if changes_settings:
+            update_settings(
+                account, user, refresh_days=refresh_days, monthly_cap=monthly_cap, overage=overage
+            )
+        if active is True:
+            activate(account, user)
+        elif leaving:
+            deactivate(account, user)
+    return AddonSettings.objects.get_or_create(account=account)[0]

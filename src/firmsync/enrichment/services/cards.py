@@ -7,25 +7,47 @@ its name changes (DESIGN §5, When). The web, the API and the CLI call these, no
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from firmsync.crm.errors import Invalid
+from django.db import transaction
+
+from firmsync.crm.errors import Conflict, Invalid
 from firmsync.crm.models import Account, Company
 from firmsync.crm.services import canonical_cui, create_company, delete_company, update_company
 from firmsync.enrichment.models import AddonSettings, SyncState
 from firmsync.identity import cui as cui_id
 
-__all__ = ["RELEVANT", "create_card", "delete_card", "link_card", "update_card"]
+__all__ = [
+    "BULK_LIMIT",
+    "RELEVANT",
+    "AddonInactive",
+    "Row",
+    "create_card",
+    "create_cards",
+    "delete_card",
+    "link_card",
+    "request_card_sync",
+    "update_card",
+]
 
 RELEVANT = ("cui_input", "country")
+BULK_LIMIT = 1000  # cards a bulk creation takes at once
 Request = Callable[[int], bool]
+RequestMany = Callable[[list[int]], None]
 
 
 def _default_request(card_id: int) -> bool:
     from firmsync.enrichment.tasks import request_sync
 
     return request_sync(card_id)
+
+
+def _default_request_many(card_ids: list[int]) -> None:
+    from firmsync.enrichment.tasks import request_syncs
+
+    request_syncs(card_ids)
 
 
 def _active(account_id: int) -> bool:
@@ -71,3 +93,54 @@ def link_card(card: Company, cui: str, *, request: Request = _default_request) -
     )
     if _active(card.account_id):
         request(card.pk)
+
+
+@dataclass(frozen=True)
+class Row:
+    """What became of one row of a bulk creation: its card, or why it was refused."""
+
+    index: int
+    card: Company | None
+    error: Invalid | None
+
+
+def create_cards(
+    account: Account,
+    rows: Sequence[dict[str, Any]],
+    *,
+    request_many: RequestMany = _default_request_many,
+) -> list[Row]:
+    """Many new cards at once (another CRM onboarding its clients): each row is created or
+    refused on its own (a CUI with a wrong check digit: that row is ``invalid``), all in one
+    transaction; with the add-on on, the new cards' syncs are queued in batches once it
+    commits, as the backfill queues them."""
+    if len(rows) > BULK_LIMIT:
+        raise Invalid("companies", f"at most {BULK_LIMIT:,} cards a call, not {len(rows):,}")
+    results = []
+    with transaction.atomic():
+        for index, fields in enumerate(rows):
+            try:
+                with transaction.atomic():  # (a savepoint: a refused row leaves no trace)
+                    card = create_company(account, **fields)
+            except Invalid as error:
+                results.append(Row(index, None, error))
+                continue
+            results.append(Row(index, card, None))
+        created = [row.card.pk for row in results if row.card is not None]
+        if created and _active(account.pk):
+            transaction.on_commit(lambda: request_many(created))
+    return results
+
+
+class AddonInactive(Conflict):
+    """The add-on is off for the account: nothing syncs."""
+
+    code = "addon_inactive"
+
+
+def request_card_sync(card: Company, *, request: Request = _default_request) -> bool:
+    """The user's "sync now": the card's sync is queued (whether a new job was queued: one may be
+    waiting already). Refused while the add-on is off for the card's account."""
+    if not _active(card.account_id):
+        raise AddonInactive(f"the add-on is not active for account {card.account.name!r}")
+    return request(card.pk)

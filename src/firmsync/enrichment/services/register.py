@@ -86,11 +86,22 @@ def register_facts(cui: str) -> CompanyFacts:
     return facts
 
 
-def register_search(name: str, *, county: str | None = None, locality: str | None = None) -> Match:
-    """The registration behind a typed name: linked, review (ranked candidates) or none."""
+def register_search(
+    name: str,
+    *,
+    county: str | None = None,
+    locality: str | None = None,
+    shown: int | None = None,
+) -> Match:
+    """The registration behind a typed name: linked, review (ranked candidates) or none;
+    ``shown``: that many candidates (the API's typeahead shows 10) instead of the matcher's
+    default."""
     if not name.strip():
         raise Invalid("name", "type a company name")
-    return _matcher().match(name, county or None, locality or None)
+    matcher = _matcher()
+    if shown is None:
+        return matcher.match(name, county or None, locality or None)
+    return matcher.match(name, county or None, locality or None, shown=shown)
 
 
 def register_search_many(
