@@ -20,6 +20,7 @@ settings. Defaults give the embedded single-machine setup: everything under ``./
 | ``FIRMSYNC_PRICE_BASE`` | ``5.9`` EUR net a month |
 | ``FIRMSYNC_PRICE_INCLUDED`` | ``2000`` companies a month |
 | ``FIRMSYNC_PRICE_EACH`` | ``0.003`` EUR per company beyond |
+| ``FIRMSYNC_API_RATE`` | ``600/m``: requests a minute per API token (``/s``, ``/h``, ``/d`` too) |
 
 One process of the deployment sends ANAF's requests at a time, the one that holds the
 fetcher's lease: in Redis when the queue is Redis, else in the CRM's database
@@ -53,6 +54,7 @@ class Config:
     price_base: str  # decimal strings: money is never a float
     price_included: int
     price_each: str
+    api_rate: str  # "600/m": requests per API token per second, minute, hour or day
 
     @property
     def lease_url(self) -> str:
@@ -84,4 +86,5 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         price_base=env.get("FIRMSYNC_PRICE_BASE", "5.9"),
         price_included=int(env.get("FIRMSYNC_PRICE_INCLUDED", "2000")),
         price_each=env.get("FIRMSYNC_PRICE_EACH", "0.003"),
+        api_rate=env.get("FIRMSYNC_API_RATE", "600/m"),
     )

@@ -23,14 +23,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # its templates and static files: /api/docs with no CDN
     "firmsync.crm",
     "firmsync.enrichment",
+    "firmsync.api",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "firmsync.api.idempotency.IdempotencyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -85,6 +89,12 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = CONFIG.data_dir / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # (whitenoise warns of a missing one)
+# whitenoise serves the apps' static files where they are: `firmsync serve` needs no
+# collectstatic step, and the API's docs page loads its assets from here, not from a CDN.
+WHITENOISE_USE_FINDERS = True
+
+FIRMSYNC_API_RATE = CONFIG.api_rate
 
 _queue = urlparse(CONFIG.queue_url)
 if _queue.scheme == "redis":
@@ -100,6 +110,15 @@ else:
         "name": "firmsync",
         "filename": CONFIG.queue_url.removeprefix("sqlite:///"),
         "immediate": False,
+    }
+# Per-token request counts (the API's limit): shared by every web process through Redis at
+# scale; in each process's memory on the embedded default.
+if _queue.scheme == "redis":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONFIG.queue_url,
+        }
     }
 # An idle worker looks at the queue at least once a second (Huey's default waits up to 10 s):
 # a new card is filled while the user still looks at it, and every worker joins a backfill.

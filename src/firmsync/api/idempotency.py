@@ -1,0 +1,91 @@
+"""``Idempotency-Key`` on POST: a retried request gets the first answer, and creates nothing
+twice (the IETF draft "The Idempotency-Key HTTP Header Field").
+
+A key belongs to the credentials that sent it. The first request with a key is recorded as
+in progress, answered, and its answer kept for a day; a retry with the same key and the
+same request gets that answer again; the same key with another request is refused (422);
+a retry while the first is still running is refused (409). Answers that say nothing about
+the request (401, 429, 5xx) are not kept: a retry runs again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+
+from firmsync.api.models import IdempotentRequest
+
+__all__ = ["HEADER", "KEPT", "IdempotencyMiddleware"]
+
+HEADER = "Idempotency-Key"
+KEPT = datetime.timedelta(hours=24)
+_NOT_KEPT = (401, 429)
+
+
+def _refusal(status: int, code: str, message: str) -> JsonResponse:
+    body = {"error": {"code": code, "message": message, "field": HEADER}}
+    return JsonResponse(body, status=status)
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def _begin(scope: str, key: str, fingerprint: str) -> IdempotentRequest | HttpResponse:
+    """The new in-progress record, or the answer to give instead of running the request."""
+    IdempotentRequest.objects.filter(scope=scope, created_at__lt=timezone.now() - KEPT).delete()
+    try:
+        with transaction.atomic():
+            return IdempotentRequest.objects.create(scope=scope, key=key, fingerprint=fingerprint)
+    except IntegrityError:
+        pass
+    first = IdempotentRequest.objects.filter(scope=scope, key=key).first()
+    if first is None:  # (expired and removed meanwhile) the retry runs as a first request
+        return _begin(scope, key, fingerprint)
+    if first.fingerprint != fingerprint:
+        return _refusal(422, "idempotency_key_reused", "this key was used for another request")
+    if first.status is None:
+        return _refusal(409, "idempotency_in_progress", "the first request is still running")
+    answer = HttpResponse(bytes(first.body), status=first.status, content_type=first.content_type)
+    answer["Idempotent-Replayed"] = "true"
+    return answer
+
+
+class IdempotencyMiddleware:
+    """Runs a POST under ``/api/`` that carries an ``Idempotency-Key`` at most once."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.headers.get(HEADER)
+        if request.method != "POST" or key is None or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if not 1 <= len(key) <= 255 or not key.isprintable():
+            return _refusal(422, "invalid", "an idempotency key is 1 to 255 printable characters")
+        scope = _digest(request.headers.get("Authorization", "").encode())
+        fingerprint = _digest(request.method.encode(), request.path.encode(), request.body)
+        begun = _begin(scope, key, fingerprint)
+        if isinstance(begun, HttpResponse):
+            return begun
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            begun.delete()
+            raise
+        if response.status_code in _NOT_KEPT or response.status_code >= 500:
+            begun.delete()
+            return response
+        begun.status = response.status_code
+        begun.body = response.content
+        begun.content_type = response.get("Content-Type", "application/json")
+        begun.save(update_fields=["status", "body", "content_type"])
+        return response
