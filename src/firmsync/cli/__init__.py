@@ -56,6 +56,10 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
         "firmsync.cli.registry:registry",
         "The local mirror of the official register (ONRC) and MF financial statements.",
     ),
+    "serve": (
+        "firmsync.cli.serve:serve",
+        "Serve the web and the API (gunicorn, threads) and run the background jobs beside it.",
+    ),
     "sync": ("firmsync.cli.crm:sync", "Run the sync engine."),
     "token": (
         "firmsync.cli.crm:token",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from firmsync import conf
+from firmsync.cli.serve import DEMO_MARK
 from firmsync.enrichment.services.register import (
     name_index_build,
     register_examples,
@@ -39,6 +40,9 @@ def demo(companies: int) -> None:
     for _, name in examples[:2]:
         click.echo(f"  firmsync match {' '.join(names.key(name).split()[:2]).title()!r}")
     _demo_account(examples)
+    # `firmsync serve` may use the development secret key on a demo's data folder.
+    (conf.load().data_dir / DEMO_MARK).write_text("prepared by `firmsync demo`: sample data\n")
+    click.echo("Serve it: firmsync serve   (then firmsync token create demo@firmsync.local)")
 
 
 DEMO_ACCOUNT, DEMO_ADMIN = "Demo", "demo@firmsync.local"
