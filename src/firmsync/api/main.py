@@ -7,7 +7,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from firmsync.api import addon, alerts, billing, companies, registry
+from firmsync.api import addon, alerts, billing, companies, registry, webhooks
 from firmsync.api.auth import TokenAuth
 from firmsync.api.errors import install
 from firmsync.api.throttle import TokenRate
@@ -32,3 +32,4 @@ api.add_router("/v1/addon", addon.router)
 api.add_router("/v1", billing.router)
 api.add_router("/v1/alerts", alerts.router)
 api.add_router("/v1/registry", registry.router)
+api.add_router("/v1/webhooks", webhooks.router)

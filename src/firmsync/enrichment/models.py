@@ -21,6 +21,8 @@ __all__ = [
     "SyncState",
     "UsageEntry",
     "UsageMonth",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]
 
 
@@ -240,3 +242,41 @@ class FetcherState(models.Model):
 
     last_sent = models.FloatField(default=0.0)  # seconds since the epoch
     holder = models.CharField(max_length=100, blank=True, default="")  # host:pid
+
+
+class WebhookSubscription(models.Model):
+    """An account's endpoint for events (Standard Webhooks): where, which events (``*``:
+    every one), and the secret deliveries are signed with (kept: signing needs it)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.CharField(max_length=500)
+    events = models.JSONField(default=list)
+    secret = models.CharField(max_length=100)  # whsec_…, shown once when created
+    active = models.BooleanField(default=True)
+    failed_in_a_row = models.PositiveIntegerField(default=0)  # deliveries given up on
+    disabled_reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription, and how its delivery went: the same ``event_id``
+    (the ``webhook-id`` header) on every attempt, so the receiver can drop duplicates."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"  # every attempt failed: given up
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.CharField(max_length=40, unique=True)
+    event_type = models.CharField(max_length=50)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)

@@ -12,15 +12,24 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 from django.utils import timezone
 
-from firmsync.crm.errors import Invalid
+from firmsync.crm.errors import Invalid, NotFound
 from firmsync.crm.models import Account, Address, Company
 from firmsync.crm.services import ADDRESS_PARTS, EDITABLE
-from firmsync.enrichment.models import AddonSettings, Alert, CardHistory, SyncState, UsageMonth
+from firmsync.enrichment.models import (
+    AddonSettings,
+    Alert,
+    CardHistory,
+    SyncState,
+    UsageMonth,
+    WebhookSubscription,
+)
 from firmsync.enrichment.services.policy import LOCKED
 from firmsync.enrichment.services.usage import Statement, month_of, statement
+from firmsync.enrichment.services.webhooks import webhook_admin_check
 
 __all__ = [
     "Page",
@@ -33,6 +42,8 @@ __all__ = [
     "cards_page",
     "statements_of",
     "usage_statement",
+    "webhook_deliveries",
+    "webhooks_of",
 ]
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -218,3 +229,28 @@ def statements_of(account: Account) -> list[Statement]:
     """The account's statement for every month it used the add-on, newest first."""
     months = UsageMonth.objects.filter(account=account).order_by("-month")
     return [statement(account, month) for month in months.values_list("month", flat=True)]
+
+
+def webhooks_of(account: Account, user: AbstractBaseUser | None) -> list[WebhookSubscription]:
+    """The account's subscriptions (administrators only)."""
+    webhook_admin_check(account, user)
+    return list(WebhookSubscription.objects.filter(account=account).order_by("pk"))
+
+
+def webhook_deliveries(
+    account: Account,
+    user: AbstractBaseUser | None,
+    webhook_id: int,
+    *,
+    before: int | None = None,
+    limit: int = 50,
+) -> Page:
+    """A subscription's delivery log, newest first (another account's: not found)."""
+    subscription = WebhookSubscription.objects.filter(account=account, pk=webhook_id).first()
+    if subscription is None:
+        raise NotFound(f"no webhook {webhook_id}")
+    webhook_admin_check(account, user)
+    deliveries = subscription.deliveries.all()
+    if before is not None:
+        deliveries = deliveries.filter(pk__lt=before)
+    return _page(list(deliveries.order_by("-pk")[: limit + 1]), limit)

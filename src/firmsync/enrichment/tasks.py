@@ -20,11 +20,13 @@ from firmsync.enrichment.models import AddonSettings
 from firmsync.enrichment.services.refresh import BATCH, sync_due
 from firmsync.enrichment.services.sync import due_card_ids, sync_cards
 from firmsync.enrichment.services.usage import close_months
+from firmsync.enrichment.services.webhooks import webhook_deliver
 
 __all__ = [
     "BATCH",
     "backfill",
     "close_statements",
+    "deliver_webhook",
     "refresh_due",
     "request_sync",
     "request_syncs",
@@ -94,6 +96,15 @@ def sync_batch(card_ids: list[int], account_id: int) -> None:
     AddonSettings.objects.filter(account_id=account_id).update(
         backfill_done=F("backfill_done") + len(card_ids)
     )
+
+
+@db_task()
+def deliver_webhook(delivery_id: int) -> None:
+    """One attempt at a webhook delivery; a failed one is scheduled again after the
+    service's backoff (5 s, 20 s, 80 s …), so a slow receiver holds no worker meanwhile."""
+    delay = webhook_deliver(delivery_id)
+    if delay is not None:
+        deliver_webhook.schedule((delivery_id,), delay=delay)
 
 
 @db_periodic_task(crontab(minute="*/10"))

@@ -30,6 +30,7 @@ from firmsync.enrichment.models import (
     Representative,
 )
 from firmsync.enrichment.services.policy import FACT_OF, LOCKED, TRACKED, card_values
+from firmsync.enrichment.services.webhooks import emit_alerts
 from firmsync.sources.facts import CompanyFacts
 
 __all__ = ["Applied", "Plan", "apply", "plan", "remove_provider_data"]
@@ -166,6 +167,7 @@ class _Writes:
             update_fields=list(_FIGURES),
         )
         Alert.objects.bulk_create(self.alerts)
+        emit_alerts(self.alerts)  # (each alert is an event for the account's webhooks)
         CardHistory.objects.bulk_create(self.history)
 
 

@@ -25,6 +25,7 @@ from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
 from firmsync.enrichment.services.apply import Plan, apply, plan, remove_provider_data
 from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
 from firmsync.enrichment.services.usage import Prices, admitted, meter
+from firmsync.enrichment.services.webhooks import emit
 from firmsync.sources.errors import Deferred, SourceError
 from firmsync.sources.lookup import Looked, Providers, lookup
 
@@ -90,6 +91,9 @@ def _settle(card: Company, resolution: Resolution) -> str:
     if resolution.state == State.STOPPED and (card.locked_fields or state.cui):
         remove_provider_data(card)
         state.cui = ""
+    if resolution.state == State.REVIEW and state.state != State.REVIEW:
+        data = {"company_id": card.pk, "name": card.name, "candidates": resolution.candidates}
+        emit([(card.account_id, "company.review_needed", data)])
     state.state = resolution.state
     state.method = resolution.method
     state.probability = resolution.probability
@@ -289,6 +293,7 @@ def _record(
     locked = Company.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     cards = {card.pk: card for card in locked}  # (a card deleted meanwhile is not synced)
     kept = {s.company_id: s for s in SyncState.objects.filter(company_id__in=ids)}
+    was = {pk: state.state for pk, state in kept.items()}
     states: dict[int, SyncState] = {}
     plans: dict[int, Plan] = {}
     synced: list[tuple[Company, str]] = []
@@ -319,6 +324,11 @@ def _record(
             synced.append((card, cui))
     applied = apply([cards[pk] for pk in plans], plans, now)
     metered = meter(synced, prices, now)
+    emit(
+        (card.account_id, "company.synced", _synced_event(card, applied[card.pk].fields))
+        for card, _ in synced
+        if was.get(card.pk) != State.SYNCED or applied[card.pk].changed
+    )  # (a refresh that changed nothing is no news)
     SyncState.objects.bulk_create(
         states.values(), update_conflicts=True, unique_fields=["company"], update_fields=_SAVED
     )
@@ -326,6 +336,17 @@ def _record(
         for name in applied[one.card.pk].fields if one.card.pk in applied else ():
             setattr(one.card, name, getattr(cards[one.card.pk], name))
     return {pk: state.state for pk, state in states.items()}, metered
+
+
+def _synced_event(card: Company, changed: list[str]) -> dict[str, object]:
+    return {
+        "company_id": card.pk,
+        "name": card.name,
+        "cui": card.cui,
+        "legal_name": card.legal_name,
+        "status": card.status,
+        "changed": sorted(changed),
+    }
 
 
 def _due(now: datetime.datetime, account_id: int | None) -> list[QuerySet[Company]]:

@@ -23,6 +23,7 @@ from django.db.models import F
 from firmsync import conf
 from firmsync.crm.models import Account, Company
 from firmsync.enrichment.models import AddonSettings, Alert, UsageEntry, UsageMonth
+from firmsync.enrichment.services.webhooks import emit_alerts
 
 __all__ = [
     "Prices",
@@ -125,11 +126,12 @@ def meter(fetched: Iterable[tuple[Company, str]], prices: Prices, moment: dateti
         for share in (80, 100):
             mark = included * share // 100
             if before < mark <= after:
-                Alert.objects.create(
+                alert = Alert.objects.create(
                     account_id=account,
                     kind="usage",
                     message=f"{mark:,} companies this month: {share}% of the {included:,} included",
                 )
+                emit_alerts([alert])  # usage.threshold
     return new
 
 
