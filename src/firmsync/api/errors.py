@@ -112,7 +112,9 @@ def install(api: NinjaAPI) -> None:
         if isinstance(error, AuthenticationError):
             message = "send a valid token: `Authorization: Bearer <token>`"
             return error_response(api, request, 401, "unauthorized", message, None)
-        code = {400: "bad_request", 405: "method_not_allowed"}.get(error.status_code, "error")
+        if error.status_code == 400:  # a body that is not JSON: invalid input like any other
+            return error_response(api, request, 422, "invalid", f"body: {error}", "body")
+        code = {405: "method_not_allowed"}.get(error.status_code, "error")
         return error_response(api, request, error.status_code, code, str(error), None)
 
     def missing(request: HttpRequest, error: Http404) -> HttpResponse:
