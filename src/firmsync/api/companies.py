@@ -31,6 +31,7 @@ from firmsync.crm.selectors import card_of
 from firmsync.enrichment.selectors import (
     card_candidates,
     card_history,
+    card_read,
     card_summary,
     card_view,
     cards_page,
@@ -320,7 +321,7 @@ def create_companies(request: HttpRequest, payload: BulkIn) -> dict[str, Any]:
 
 @router.get("/{company_id}", response=responses({200: CompanyOut}, 404), summary="A card")
 def get_company(request: HttpRequest, company_id: ID) -> dict[str, Any]:
-    return card_view(card_of(company_id, account=account_of(request)))
+    return card_read(company_id, account=account_of(request))
 
 
 @router.patch(

@@ -37,6 +37,7 @@ __all__ = [
     "alerts_page",
     "card_candidates",
     "card_history",
+    "card_read",
     "card_summary",
     "card_view",
     "cards_page",
@@ -98,6 +99,19 @@ def card_view(card: Company) -> dict[str, Any]:
         ],
         "representatives": [{"name": r.name, "role": r.role} for r in card.representatives.all()],
     }
+
+
+def card_read(card_id: int, *, account: Account) -> dict[str, Any]:
+    """:func:`card_view` of the account's card ``card_id`` (another account's: not found),
+    its sync state and provenance read with the card: two queries fewer a read."""
+    card = (
+        Company.objects.select_related("account", "sync", "provenance")
+        .filter(account=account, pk=card_id)
+        .first()
+    )
+    if card is None:
+        raise NotFound(f"no card {card_id}")
+    return card_view(card)
 
 
 def usage_statement(
