@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -139,7 +140,7 @@ def run_backend(
             ("GET /companies/{id}", lambda: ("GET", f"/companies/{random.choice(ids)}", None)),
             (
                 "GET /registry/search",
-                lambda: ("GET", f"/registry/search?q={random.choice(names)}", None),
+                lambda: ("GET", f"/registry/search?q={quote(random.choice(names))}", None),
             ),
             ("POST /companies", lambda: ("POST", "/companies", {"name": f"Load {next(counter)}"})),
         ]
