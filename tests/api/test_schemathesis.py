@@ -4,11 +4,14 @@ not describe (status, content type, headers, body schema)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -34,6 +37,19 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 
 
 @pytest.fixture
+def in_test_transaction(caller: Member) -> Iterator[None]:
+    """Keep the test's database connection across schemathesis' WSGI requests: Django closes
+    it when a request starts and finishes (its test client unhooks that around each of its
+    requests, the caller's set-up's among them; a plain WSGI call does not), and on
+    PostgreSQL that would end the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def caller(configured: object, db: None, settings: Any) -> Member:
     """An administrator with a card synced and one in review, so that generated ids may
     find records too (the ids schemathesis picks are mostly missing: 404)."""
@@ -53,5 +69,7 @@ def caller(configured: object, db: None, settings: Any) -> Member:
     suppress_health_check=list(HealthCheck),
 )
 @pytest.mark.django_db
-def test_every_operation_answers_as_documented(case: Any, caller: Member) -> None:
+def test_every_operation_answers_as_documented(
+    case: Any, caller: Member, in_test_transaction: None
+) -> None:
     case.call_and_validate(headers=caller.api.headers(), checks=CHECKS)
