@@ -10,20 +10,22 @@ the request (401, 429, 5xx) are not kept: a retry runs again.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 
-from firmsync.api.models import IdempotentRequest
+from firmsync.api.services import (
+    KEPT,
+    Answered,
+    idempotent_begin,
+    idempotent_finish,
+    idempotent_forget,
+)
 
 __all__ = ["HEADER", "KEPT", "IdempotencyMiddleware"]
 
 HEADER = "Idempotency-Key"
-KEPT = datetime.timedelta(hours=24)
 _NOT_KEPT = (401, 429)
 
 
@@ -39,22 +41,13 @@ def _digest(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _begin(scope: str, key: str, fingerprint: str) -> IdempotentRequest | HttpResponse:
-    """The new in-progress record, or the answer to give instead of running the request."""
-    IdempotentRequest.objects.filter(scope=scope, created_at__lt=timezone.now() - KEPT).delete()
-    try:
-        with transaction.atomic():
-            return IdempotentRequest.objects.create(scope=scope, key=key, fingerprint=fingerprint)
-    except IntegrityError:
-        pass
-    first = IdempotentRequest.objects.filter(scope=scope, key=key).first()
-    if first is None:  # (expired and removed meanwhile) the retry runs as a first request
-        return _begin(scope, key, fingerprint)
-    if first.fingerprint != fingerprint:
+def _instead(answered: Answered) -> HttpResponse:
+    if answered.conflict == "reused":
         return _refusal(422, "idempotency_key_reused", "this key was used for another request")
-    if first.status is None:
+    if answered.conflict == "running":
         return _refusal(409, "idempotency_in_progress", "the first request is still running")
-    answer = HttpResponse(bytes(first.body), status=first.status, content_type=first.content_type)
+    assert answered.status is not None
+    answer = HttpResponse(answered.body, status=answered.status, content_type=answered.content_type)
     answer["Idempotent-Replayed"] = "true"
     return answer
 
@@ -73,19 +66,17 @@ class IdempotencyMiddleware:
             return _refusal(422, "invalid", "an idempotency key is 1 to 255 printable characters")
         scope = _digest(request.headers.get("Authorization", "").encode())
         fingerprint = _digest(request.method.encode(), request.path.encode(), request.body)
-        begun = _begin(scope, key, fingerprint)
-        if isinstance(begun, HttpResponse):
-            return begun
+        begun = idempotent_begin(scope, key, fingerprint)
+        if isinstance(begun, Answered):
+            return _instead(begun)
         try:
             response = self.get_response(request)
         except BaseException:
-            begun.delete()
+            idempotent_forget(begun)
             raise
         if response.status_code in _NOT_KEPT or response.status_code >= 500:
-            begun.delete()
+            idempotent_forget(begun)
             return response
-        begun.status = response.status_code
-        begun.body = response.content
-        begun.content_type = response.get("Content-Type", "application/json")
-        begun.save(update_fields=["status", "body", "content_type"])
+        content_type = response.get("Content-Type", "application/json")
+        idempotent_finish(begun, response.status_code, response.content, content_type)
         return response
