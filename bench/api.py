@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import os
 import random
-import re
 import signal
 import socket
 import statistics
@@ -42,6 +41,8 @@ from urllib.parse import quote
 
 import httpx
 
+from databases import drop_database, env_url, fresh_database
+
 FIRMSYNC = str(Path(sys.executable).with_name("firmsync"))
 CARDS = 200
 
@@ -52,8 +53,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--companies", type=int, default=20_000)
     parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--postgres", default=_env_url("FIRMSYNC_DATABASE_URL", "postgres"))
-    parser.add_argument("--redis", default=_env_url("FIRMSYNC_QUEUE_URL", "redis"))
+    parser.add_argument("--postgres", default=env_url("FIRMSYNC_DATABASE_URL", "postgres"))
+    parser.add_argument("--redis", default=env_url("FIRMSYNC_QUEUE_URL", "redis"))
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="firmsync-api-"))
     from firmsync.registry.sample import make_sample
@@ -74,7 +75,7 @@ def main() -> None:
     if args.postgres:
         if not args.redis:
             raise SystemExit("--postgres needs --redis (or FIRMSYNC_QUEUE_URL) for the queue")
-        database = _fresh_database(args.postgres)
+        database = fresh_database(args.postgres, "api")
         postgres = {
             **base,
             "FIRMSYNC_DATA_DIR": str(folder / "postgres"),
@@ -85,7 +86,7 @@ def main() -> None:
         try:
             run_backend("PostgreSQL + Redis", postgres, folder, names, args)
         finally:
-            _drop_database(database)
+            drop_database(database)
 
 
 def _names(sample: Path) -> list[str]:
@@ -215,38 +216,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _env_url(name: str, scheme: str) -> str | None:
-    value = os.environ.get(name, "")
-    return value if value.startswith(scheme) else None
-
-
-def _server(url: str) -> tuple[str, str]:
-    """The server's maintenance database URL, and the bench's database on it."""
-    name = re.sub(r"\W", "_", url.rsplit("/", 1)[1].split("?")[0] or "firmsync")
-    server = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1)
-    return f"{server}/postgres", f"{url.rsplit('/', 1)[0]}/{name}_api"
-
-
-def _fresh_database(url: str) -> str:
-    import psycopg
-
-    server, database = _server(url)
-    with psycopg.connect(server, autocommit=True) as connection:
-        name = database.rsplit("/", 1)[1]
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return database
-
-
-def _drop_database(database: str) -> None:
-    import psycopg
-
-    server, _ = _server(database)
-    with psycopg.connect(server, autocommit=True) as connection:
-        name = database.rsplit("/", 1)[1]
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

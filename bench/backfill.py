@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -36,6 +35,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from databases import drop_database, env_url, fresh_database
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -43,8 +44,8 @@ def main() -> None:
     parser.add_argument("--anaf-cards", type=int, default=2_000)
     parser.add_argument("--companies", type=int, default=50_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--postgres", default=_env_url("FIRMSYNC_DATABASE_URL", "postgres"))
-    parser.add_argument("--redis", default=_env_url("FIRMSYNC_QUEUE_URL", "redis"))
+    parser.add_argument("--postgres", default=env_url("FIRMSYNC_DATABASE_URL", "postgres"))
+    parser.add_argument("--redis", default=env_url("FIRMSYNC_QUEUE_URL", "redis"))
     parser.add_argument("--on", help=argparse.SUPPRESS)  # (a backend's process: its folder)
     args = parser.parse_args()
     if args.on:
@@ -60,7 +61,7 @@ def main() -> None:
     if args.postgres:
         if not args.redis:
             raise SystemExit("--postgres needs --redis (or FIRMSYNC_QUEUE_URL) for the queue")
-        database = _fresh_database(args.postgres)
+        database = fresh_database(args.postgres, "backfill")
         env = {
             **base,
             "FIRMSYNC_DATABASE_URL": database,
@@ -70,39 +71,7 @@ def main() -> None:
         try:
             subprocess.run([*run, "--on", str(folder / "postgres")], env=env, check=True)
         finally:
-            _drop_database(database)
-
-
-def _env_url(name: str, scheme: str) -> str | None:
-    value = os.environ.get(name, "")
-    return value if value.startswith(scheme) else None
-
-
-def _server(url: str) -> tuple[str, str]:
-    """The server's maintenance database URL, and the bench's database on it."""
-    name = re.sub(r"\W", "_", url.rsplit("/", 1)[1].split("?")[0] or "firmsync")
-    server = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1)
-    return f"{server}/postgres", f"{url.rsplit('/', 1)[0]}/{name}_backfill"
-
-
-def _fresh_database(url: str) -> str:
-    import psycopg
-
-    server, database = _server(url)
-    with psycopg.connect(server, autocommit=True) as connection:
-        name = database.rsplit("/", 1)[1]
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return database
-
-
-def _drop_database(database: str) -> None:
-    import psycopg
-
-    server, _ = _server(database)
-    with psycopg.connect(server, autocommit=True) as connection:
-        name = database.rsplit("/", 1)[1]
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            drop_database(database)
 
 
 def measure(args: argparse.Namespace, folder: Path) -> None:

@@ -150,16 +150,24 @@ def two_registers(tmp_path: Path) -> Iterator[tuple[RegisterStore, RegisterStore
             store.close()
 
 
-def test_a_file_read_where_it_changed_leaves_the_register_a_whole_read_leaves(
-    sample: Path,
-    two_registers: tuple[RegisterStore, RegisterStore],
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+@pytest.fixture
+def imported(
+    sample: Path, two_registers: tuple[RegisterStore, RegisterStore], tmp_path: Path
+) -> tuple[RegisterStore, RegisterStore, Path]:
+    """The sample in two registers: one keeping its files (``files``), one not."""
     changed_only, whole = two_registers
     files = tmp_path / "files"
     import_paths(changed_only, [sample / "sample"], files_dir=files)
     import_paths(whole, [sample / "sample"])
+    return changed_only, whole, files
+
+
+def test_a_file_read_where_it_changed_leaves_the_register_a_whole_read_leaves(
+    sample: Path,
+    imported: tuple[RegisterStore, RegisterStore, Path],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    changed_only, whole, files = imported
     assert _dump(changed_only) == _dump(whole)
     assert sorted(p.name.split("-")[0] for p in files.iterdir()) == [
         "registrations",
@@ -184,14 +192,11 @@ def test_a_file_read_where_it_changed_leaves_the_register_a_whole_read_leaves(
 
 def test_a_row_broken_across_lines_changed_is_read_whole_and_right(
     sample: Path,
-    two_registers: tuple[RegisterStore, RegisterStore],
+    imported: tuple[RegisterStore, RegisterStore, Path],
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    changed_only, whole = two_registers
-    files = tmp_path / "files"
-    import_paths(changed_only, [sample / "sample"], files_dir=files)
-    import_paths(whole, [sample / "sample"])
+    changed_only, whole, files = imported
     later = tmp_path / "later" / "firme-02-12-2026"
     later.mkdir(parents=True)
     rows = next((sample / "next").glob("firme-*/OD_FIRME.CSV")).read_bytes().split(b"\r\n")
@@ -218,12 +223,9 @@ def test_the_same_file_again_changes_nothing(
 
 
 def test_a_copy_the_register_no_longer_matches_is_not_compared_with(
-    sample: Path, two_registers: tuple[RegisterStore, RegisterStore], tmp_path: Path
+    sample: Path, imported: tuple[RegisterStore, RegisterStore, Path]
 ) -> None:
-    changed_only, whole = two_registers
-    files = tmp_path / "files"
-    import_paths(changed_only, [sample / "sample"], files_dir=files)
-    import_paths(whole, [sample / "sample"])
+    changed_only, whole, files = imported
     # Statuses imported without keeping the file: the kept copy no longer says what is in.
     status = next((sample / "next").glob("firme-*/OD_STARE_FIRMA.CSV"))
     import_paths(changed_only, [status])
