@@ -198,3 +198,29 @@ def test_an_import_of_no_names_leaves_the_name_index_as_it_was(
     result = imported.invoke(cli, ["registry", "import", str(statuses)])
     assert "name index: 1 registrations updated" in result.output  # the index follows
     assert meta.stat().st_mtime_ns != built
+
+
+def test_a_file_that_would_empty_a_table_is_refused_and_changes_nothing(
+    imported: CliRunner, tmp_path: Path
+) -> None:
+    def stats() -> dict[str, object]:
+        return json.loads(imported.invoke(cli, ["registry", "stats", "--json"]).output)
+
+    before = stats()
+    header_only = write_snapshot(tmp_path / "later", "02-10-2026", status=[])
+    status = header_only / "firme-02-10-2026" / "OD_STARE_FIRMA.CSV"
+    result = imported.invoke(cli, ["registry", "import", str(status)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "Refused: paths: OD_STARE_FIRMA.CSV: 0 rows would replace 9 (under half); "
+        "nothing changed (--allow-shrink imports it anyway)"
+    )
+    assert "Traceback" not in result.output
+    assert stats() == before
+    firme = header_only / "firme-02-10-2026" / "OD_FIRME.CSV"
+    firme.write_text(firme.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert imported.invoke(cli, ["registry", "import", str(firme)]).exit_code == 2
+    assert stats()["snapshot"] == before["snapshot"]  # the date stays where the rows are
+    allowed = imported.invoke(cli, ["registry", "import", "--allow-shrink", str(status)])
+    assert allowed.exit_code == 0, allowed.output
+    assert stats()["by_status"] == {"unknown": before["registrations"]}

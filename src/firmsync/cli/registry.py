@@ -25,7 +25,12 @@ def registry() -> None:
     type=click.DateTime(["%Y-%m-%d"]),
     help="Snapshot date, if the folder names (firme-DD-MM-YYYY) do not say it.",
 )
-def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Import a file even when it holds under half the rows of the table it replaces.",
+)
+def import_command(paths: tuple[Path, ...], snapshot: object, allow_shrink: bool) -> None:
     """Import official files or folders; each file is recognised by its name."""
     from firmsync.cli.common import progress_bar
     from firmsync.cli.edge import refusals
@@ -49,6 +54,7 @@ def import_command(paths: tuple[Path, ...], snapshot: object) -> None:
             snapshot=snapshot.date() if snapshot else None,  # type: ignore[attr-defined]
             progress=progress,
             names_progress=names,
+            allow_shrink=allow_shrink,
         )
     for item, report in result.files:
         click.echo(

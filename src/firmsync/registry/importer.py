@@ -32,7 +32,7 @@ from firmsync.registry.parallel import Load, default_workers, load_file
 from firmsync.registry.reader import DelimitedFile, FileReport, decode_line
 from firmsync.registry.store import NAME_INDEX_COLUMNS, RegisterStore
 
-__all__ = ["ImportResult", "RecognisedFile", "import_paths", "recognise"]
+__all__ = ["ImportResult", "RecognisedFile", "ShrinkRefused", "import_paths", "recognise"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -73,8 +73,14 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("description", r"^web_?\w*\d{4}.*\.csv$"),  # read with its data file
 )
 _ORDER = {kind: n for n, (kind, _) in enumerate(_PATTERNS)}
+SHRINK_FLOOR = 0.5  # a whole list under this share of what it replaces is refused
 _DATE_IN_PATH = re.compile(r"(\d{2})[-_.](\d{2})[-_.](\d{4})|(\d{4})-(\d{2})-(\d{2})")
 _FIRME_OLD = re.compile(r"^[1-4]firme_", re.I)
+
+
+class ShrinkRefused(ValueError):
+    """A file would replace a table's rows with far fewer (empty, header-only, truncated):
+    nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,9 @@ class _Importer:
         progress: Callable[[str, int | None, int], None] | None,
         workers: int,
         parallel_from_bytes: int,
+        allow_shrink: bool,
     ) -> None:
+        self.allow_shrink = allow_shrink
         self.store = store
         self.snapshot = snapshot
         self.reports_dir = reports_dir
@@ -245,6 +253,13 @@ class _Importer:
         columns = onrc.registration_columns(source)
         with _phase("registrations: load"):
             self._load(source, "registrations", stage, columns, tick)
+        if whole:
+            self._refuse_shrink(
+                source,
+                stage,
+                f"SELECT COUNT(*) FROM {stage}",
+                "SELECT COUNT(*) FROM registration",
+            )
         first = store.is_empty("registration")
         if first:  # the staged rows become the register, indexes built once
             store.drop_table("registration")
@@ -438,6 +453,12 @@ class _Importer:
         self._forget("status_codes")
         stage = self.store.recreate("status_code", stage=True)
         self._load(source, "status_codes", stage, ("reg_number", "code"), tick)
+        self._refuse_shrink(
+            source,
+            stage,
+            f"SELECT COUNT(DISTINCT reg_number) FROM {stage}",
+            "SELECT COUNT(*) FROM registration_status",
+        )
         self._derive_status(stage, snapshot)
         self.store.drop_table(stage)
         self.store.create_views()
@@ -622,6 +643,9 @@ class _Importer:
         """A companion file is the whole list for its snapshot: load it, then swap it in."""
         stage = self.store.recreate(table, stage=True)
         self._load(source, kind, stage, columns, tick, **options)
+        self._refuse_shrink(
+            source, stage, f"SELECT COUNT(*) FROM {stage}", f"SELECT COUNT(*) FROM {table}"
+        )
         with self.store.transaction():
             self.store.execute(f"DROP TABLE {table}")
             self.store.execute(f"ALTER TABLE {stage} RENAME TO {table}")
@@ -641,6 +665,12 @@ class _Importer:
         self._load(
             source, "financials", stage, columns, tick, year=year, family=family, mapping=mapping
         )
+        self._refuse_shrink(
+            source,
+            stage,
+            f"SELECT COUNT(*) FROM {stage}",
+            f"SELECT COUNT(*) FROM financial WHERE year = {year} AND family = '{family}'",
+        )
         duplicates = self.store.query(
             f"SELECT cui, COUNT(*) FROM {stage} GROUP BY cui HAVING COUNT(*) > 1"
         )
@@ -655,6 +685,22 @@ class _Importer:
             )
             self.store.execute(f"INSERT INTO financial SELECT * FROM {stage} ORDER BY cui")
         self.store.drop_table(stage)
+
+    # --- what a file may not do ---------------------------------------------------------
+    def _refuse_shrink(self, source: DelimitedFile, stage: str, new: str, old: str) -> None:
+        """Stop, dropping ``stage``, when the rows ``new`` counts (SQL over the stage) are
+        fewer than half of those ``old`` counts in the register (``--allow-shrink``: go on).
+        A truncated download or a header alone must not replace what the register holds."""
+        if self.allow_shrink:
+            return
+        before, after = self.store.scalar(old) or 0, self.store.scalar(new) or 0
+        if before and after < before * SHRINK_FLOOR:
+            self.store.drop_table(stage)
+            self.store.create_views()
+            raise ShrinkRefused(
+                f"{source.path.name}: {after:,} rows would replace {before:,} (under half); "
+                "nothing changed (--allow-shrink imports it anyway)"
+            )
 
     # --- a file read where it changed -----------------------------------------------------
     # The copy of the file a kind's rows came from is kept in ``files_dir`` under a token
@@ -805,13 +851,16 @@ def import_paths(
     progress: Callable[[str, int | None, int], None] | None = None,
     workers: int | None = None,
     parallel_from_bytes: int = 16 << 20,
+    allow_shrink: bool = False,
 ) -> ImportResult:
     """Import every recognised file under ``paths`` into ``store``, code tables first.
 
     ``progress(file_name, total_or_None, advance)`` is called as rows are loaded. Files of
     ``parallel_from_bytes`` or more are read by ``workers`` processes (default: every core).
     With ``files_dir``, the last ``OD_FIRME`` and ``OD_STARE_FIRMA`` imported are kept
-    there, and the next of each is read only where it differs from them.
+    there, and the next of each is read only where it differs from them. A file that would
+    replace a table with under half its rows raises :class:`ShrinkRefused`, that file
+    changing nothing, unless ``allow_shrink``.
     """
     found = [recognise(p) for p in _expand(paths)]
     known = [f for f in found if f.kind not in ("unknown", "description")]
@@ -830,6 +879,7 @@ def import_paths(
         progress=progress,
         workers=workers or default_workers(),
         parallel_from_bytes=parallel_from_bytes,
+        allow_shrink=allow_shrink,
     )
     results = [(item, importer.run(item)) for item in known]
     if results and store.dialect == "postgresql":

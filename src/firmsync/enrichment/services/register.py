@@ -141,24 +141,31 @@ def register_import(
     snapshot: datetime.date | None = None,
     progress: Callable[[str, int | None, int], None] | None = None,
     names_progress: Callable[[int, int], None] | None = None,
+    allow_shrink: bool = False,
 ) -> tuple[ImportResult, NameIndex | None]:
     """Import official files or folders (each recognised by its name), then bring the name
     index up to date once for the whole import: the registrations whose names, places or
     statuses changed are replaced in it, or it is built when there is none (``None``: the
     import changed nothing it holds, and it was left as it was). Every problem is reported
     under ``<data>/import-reports``; the last registrations and status files are kept in
-    ``<data>/register-files``, for the next ones to be read only where they differ."""
-    from firmsync.registry.importer import import_paths
+    ``<data>/register-files``, for the next ones to be read only where they differ. A file
+    that would replace a table with under half its rows is refused (``Invalid``), unless
+    ``allow_shrink``: the files before it stay imported, it and those after it are not."""
+    from firmsync.registry.importer import ShrinkRefused, import_paths
 
     data = conf.load().data_dir
-    result = import_paths(
-        _store(),
-        list(paths),
-        snapshot=snapshot,
-        reports_dir=data / "import-reports",
-        files_dir=data / "register-files",
-        progress=progress,
-    )
+    try:
+        result = import_paths(
+            _store(),
+            list(paths),
+            snapshot=snapshot,
+            reports_dir=data / "import-reports",
+            files_dir=data / "register-files",
+            progress=progress,
+            allow_shrink=allow_shrink,
+        )
+    except ShrinkRefused as refused:
+        raise Invalid("paths", str(refused)) from None
     if not result.files:
         raise Invalid("paths", "no official files found")
     return result, name_index_follow(progress=names_progress)
