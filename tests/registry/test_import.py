@@ -305,3 +305,25 @@ def test_old_layout_pipe_delimited_cp1250(store: RegisterStore, tmp_path: Path) 
 def test_snapshot_date_from_the_dataset_name() -> None:
     assert str(snapshot_of(Path("/x/firme-02-09-2026/OD_FIRME.CSV"))) == "2026-09-02"
     assert snapshot_of(Path("/x/OD_FIRME.CSV")) is None
+
+
+def test_a_personal_code_in_a_rejected_row_is_masked_everywhere(store, tmp_path) -> None:
+    broken = [  # too many fields, and too few: rejected with the row's text as the excerpt
+        f"POPESCU ION PFA^{CNP}^F40/101/2010^01/03/2010^^PFA^România^Cluj^Cluj^^^^^^^^^^^^^x",
+        f"IONESCU DAN PFA^{CNP}^F40/102/2010",
+    ]
+    reports = tmp_path / "reports"
+    result = import_paths(
+        store,
+        [write_snapshot(tmp_path / "data", firme=[*FIRME_ROWS, *broken])],
+        reports_dir=reports,
+    )
+    problems = [str(p) for _, report in result.files for p in report.examples]
+    assert any("F40/101/2010" in p and "too many fields" in p for p in problems)
+    assert any("F40/102/2010" in p for p in problems)
+    assert any(f"{CNP[0]}***********{CNP[-1]}" in p for p in problems)
+    assert CNP not in repr(problems)
+    assert all(CNP not in path.read_text(encoding="utf-8") for path in reports.iterdir())
+    assert CNP not in repr(store.query("SELECT * FROM import_run"))
+    # A register number or EUID of thirteen digits after its letter is no personal code.
+    assert "J2022000001360" in repr(dump(store))
