@@ -224,3 +224,26 @@ def test_a_file_that_would_empty_a_table_is_refused_and_changes_nothing(
     allowed = imported.invoke(cli, ["registry", "import", "--allow-shrink", str(status)])
     assert allowed.exit_code == 0, allowed.output
     assert stats()["by_status"] == {"unknown": before["registrations"]}
+
+
+def test_what_the_command_writes_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    data = tmp_path / "var"
+    env = {
+        **os.environ,
+        "FIRMSYNC_DATA_DIR": str(data),
+        "FIRMSYNC_REGISTER_URL": f"sqlite:///{data}/registry.sqlite3",
+    }
+    firmsync = str(Path(sys.executable).with_name("firmsync"))
+    snapshot = write_snapshot(tmp_path / "data")
+    subprocess.run([firmsync, "registry", "import", str(snapshot)], env=env, check=True)
+    written = [p for p in data.rglob("*") if p.is_file()]
+    assert any(p.name == "registry.sqlite3" for p in written)
+    assert any(p.parent.name == "import-reports" for p in written)
+    assert any(p.parent.name == "register-files" for p in written)
+    for path in [data, *written]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
