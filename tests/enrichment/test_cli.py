@@ -46,3 +46,38 @@ def test_a_card_from_creation_to_deactivation(
     removed = ok("addon", "deactivate", "Acme", "--yes")
     assert "2 financial years" in removed and "Usage and statements are kept" in removed
     assert json.loads(ok("company", "show", card_id, "--json"))["locked_fields"] == []
+
+
+def test_sync_run_refuses_an_empty_batch_in_one_line(
+    register: RegisterStore, register_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
+    monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
+    result = CliRunner().invoke(cli, ["sync", "run", "--batch", "0"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Refused: batch: must be 1 to 1,000 cards, not 0"
+
+
+def test_sync_run_fails_when_every_card_failed(
+    register: RegisterStore, register_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing answers on: ANAF down
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
+    monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("FIRMSYNC_SOURCES", "anaf")
+    monkeypatch.setenv("FIRMSYNC_ANAF_BASE_URL", f"http://127.0.0.1:{closed}")
+    run = CliRunner().invoke
+    for args in (
+        ["account", "create", "Acme", "--plan", "professional", "--admin", "ana@acme.ro"],
+        ["company", "add", "Acme", "--name", "Trade", "--cui", TRADECENTER],
+        ["addon", "activate", "Acme"],
+    ):
+        assert run(cli, args).exit_code == 0
+    result = run(cli, ["sync", "run", "--account", "Acme"])
+    assert "1 cards: 1 error" in result.stdout
+    assert result.exit_code == 1
+    assert "every card's sync failed" in result.stderr

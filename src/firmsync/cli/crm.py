@@ -326,6 +326,9 @@ def sync_run(account_name: str | None, batch: int) -> None:
         )
     total = sum(states.values())
     click.echo(f"{total:,} cards: " + ", ".join(f"{n:,} {s}" for s, n in states.items()))
+    if total and states.get("error", 0) == total:  # nothing synced: scripts must see it
+        click.echo("Error: every card's sync failed (see firmsync company show ID)", err=True)
+        sys.exit(1)
 
 
 @click.command()

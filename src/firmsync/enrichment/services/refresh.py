@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from firmsync.crm.errors import Invalid
 from firmsync.crm.models import Account, Company
 from firmsync.enrichment.services.sync import Engine, due_card_ids, sync_cards
 
 __all__ = ["BATCH", "sync_due"]
 
 BATCH = 100  # cards fetched together: one ANAF request
+MAX_BATCH = 1_000
 
 
 def sync_due(
@@ -24,6 +26,8 @@ def sync_due(
     """Sync every due card (of ``account``, or of every active account) now, ``batch`` at a
     time; how many cards ended in each state. ``sources``: these, not the configured ones
     (the offline demo: the register alone). ``progress(done, total)`` after each batch."""
+    if not 1 <= batch <= MAX_BATCH:
+        raise Invalid("batch", f"must be 1 to {MAX_BATCH:,} cards, not {batch}")
     if engine is None:
         from firmsync.enrichment.engine import configured_engine
 
