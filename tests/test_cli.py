@@ -247,3 +247,34 @@ def test_what_the_command_writes_is_readable_by_its_owner_only(tmp_path: Path) -
     assert any(p.parent.name == "register-files" for p in written)
     for path in [data, *written]:
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("OD_STARE_FIRMA.CSV", bytes(range(256)) * 40),  # random bytes
+        ("OD_STARE_FIRMA.CSV", "COD_INMATRICULARE^COD\r\nJ40/1/2000^1048\r\n".encode("utf-16")),
+        ("OD_FIRME.CSV", b"A^B^C\r\n1^2^3\r\n"),  # columns of another file
+    ],
+)
+def test_a_file_that_is_not_what_its_name_says_is_refused_in_one_line(
+    imported: CliRunner, tmp_path: Path, name: str, content: bytes
+) -> None:
+    from firmsync.registry.store import RegisterStore
+
+    before = imported.invoke(cli, ["registry", "stats", "--json"]).output
+    path = tmp_path / "bad" / name
+    path.parent.mkdir()
+    path.write_bytes(content)
+    result = imported.invoke(cli, ["registry", "import", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Refused: paths: {name}: missing column(s)")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert imported.invoke(cli, ["registry", "stats", "--json"]).output == before
+    import os
+
+    store = RegisterStore(os.environ["FIRMSYNC_REGISTER_URL"])
+    try:
+        assert not [t for t in ("stage_status_code", "stage_registration") if store.has_table(t)]
+    finally:
+        store.close()

@@ -32,7 +32,14 @@ from firmsync.registry.parallel import Load, default_workers, load_file
 from firmsync.registry.reader import DelimitedFile, FileReport, decode_line
 from firmsync.registry.store import NAME_INDEX_COLUMNS, RegisterStore
 
-__all__ = ["ImportResult", "RecognisedFile", "ShrinkRefused", "import_paths", "recognise"]
+__all__ = [
+    "FILE_REFUSALS",
+    "ImportResult",
+    "RecognisedFile",
+    "ShrinkRefused",
+    "import_paths",
+    "recognise",
+]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -81,6 +88,14 @@ _FIRME_OLD = re.compile(r"^[1-4]firme_", re.I)
 class ShrinkRefused(ValueError):
     """A file would replace a table's rows with far fewer (empty, header-only, truncated):
     nothing was changed."""
+
+
+# What stops a file as a whole (its rows are never read): it changes nothing.
+FILE_REFUSALS: tuple[type[ValueError], ...] = (
+    ShrinkRefused,
+    onrc.MissingColumns,
+    mf.LabelMismatch,
+)
 
 
 @dataclass(frozen=True)
@@ -236,6 +251,7 @@ class _Importer:
         )
 
     def registrations(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
+        onrc.require(source, "DENUMIRE", "CUI", "COD_INMATRICULARE")
         store, seen = self.store, self._snapshot_text(source.path)
         current = store.meta("snapshot")
         # The current layout lists every registration in one file; the old one in four.
@@ -819,6 +835,9 @@ class _Importer:
                     self.progress(item.path.name, None, n)  # type: ignore[misc]
 
             getattr(self, item.kind)(source, tick)
+        except BaseException:
+            self.store.drop_stages()  # a file that stops half-way leaves nothing behind
+            raise
         finally:
             self.store.create_views()
             if log is not None:

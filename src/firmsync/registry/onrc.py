@@ -25,6 +25,7 @@ __all__ = [
     "parse_representatives",
     "parse_status_codes",
     "registration_columns",
+    "require",
 ]
 
 # The store's registration columns that every OD_FIRME row fills: first those converted
@@ -76,7 +77,8 @@ class MissingColumns(ValueError):
     """The header lacks columns a file of this kind must have."""
 
 
-def _require(source: DelimitedFile, *names: str) -> None:
+def require(source: DelimitedFile, *names: str) -> None:
+    """Stop with :class:`MissingColumns` unless the header has every one of ``names``."""
     missing = [n for n in names if source.column(n) is None]
     if missing:
         raise MissingColumns(f"{source.path.name}: missing column(s) {', '.join(missing)}")
@@ -156,7 +158,7 @@ def _registration_rows(
     """The hot loop of an import (4.2 million rows): values that repeat (dates, counties,
     postal codes) are converted once each, and the values copied as published are taken in
     one ``itemgetter`` call."""
-    _require(source, "DENUMIRE", "CUI", "COD_INMATRICULARE")
+    require(source, "DENUMIRE", "CUI", "COD_INMATRICULARE")
     report = source.report
     width = len(source.header)
 
@@ -242,7 +244,7 @@ def parse_status_records(
     source: DelimitedFile, records: Iterable[tuple[int, list[str]]]
 ) -> Iterator[tuple[str, str]]:
     """The (register number, status code) pairs of some records of ``OD_STARE_FIRMA``."""
-    _require(source, "COD_INMATRICULARE", "COD")
+    require(source, "COD_INMATRICULARE", "COD")
     reg_i, code_i = source.column("COD_INMATRICULARE"), source.column("COD")
     for line, f in records:
         if not f[reg_i] or not f[code_i].isdigit():
@@ -267,7 +269,7 @@ def parse_caen_authorised(
             return int(value)
         return revision_of_description(value)
 
-    _require(source, "COD_INMATRICULARE", "COD_CAEN_AUTORIZAT")
+    require(source, "COD_INMATRICULARE", "COD_CAEN_AUTORIZAT")
     reg_i = source.column("COD_INMATRICULARE")
     code_i = source.column("COD_CAEN_AUTORIZAT")
     version_i = source.column("VER_CAEN_AUTORIZAT")
@@ -292,7 +294,7 @@ def parse_representatives(
     source: DelimitedFile, span: Span | None = None
 ) -> Iterator[tuple[str, str, str | None]]:
     """``OD_REPREZENTANTI_LEGALI`` / ``_IF``: (register number, name, role) — nothing else."""
-    _require(source, "COD_INMATRICULARE")
+    require(source, "COD_INMATRICULARE")
     name_i = source.column("PERSOANA_IMPUTERNICITA")
     if name_i is None:
         name_i = source.column("NUME")
@@ -399,7 +401,7 @@ def revision_of_description(description: str) -> int | None:
 
 def parse_caen_titles(source: DelimitedFile) -> Iterator[tuple[str, int | None, str]]:
     """``N_CAEN``: (4-digit class, revision code, title) for every class row."""
-    _require(source, "CLASA", "DENUMIRE")
+    require(source, "CLASA", "DENUMIRE")
     class_i, title_i = source.column("CLASA"), source.column("DENUMIRE")
     version_i = source.column("VERSIUNE_CAEN")
     for _line, f in source.records():

@@ -299,6 +299,21 @@ class RegisterStore:
         self._create(table, name if stage else None, defaults, unlogged=unlogged)
         return name
 
+    def drop_stages(self) -> None:
+        """Drop every import's stage table (``stage_*``) there is."""
+        if self.dialect == "postgresql":
+            names = self.query(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                "AND tablename LIKE 'stage\\_%%'"  # %% : psycopg's parameter marks
+            )
+        else:
+            names = self.query(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'stage\\_%' "
+                "ESCAPE '\\'"
+            )
+        for (name,) in names:
+            self.drop_table(name)
+
     def is_empty(self, table: str) -> bool:
         return self.scalar(f"SELECT 1 FROM {table} LIMIT 1") is None
 

@@ -151,7 +151,7 @@ def register_import(
     ``<data>/register-files``, for the next ones to be read only where they differ. A file
     that would replace a table with under half its rows is refused (``Invalid``), unless
     ``allow_shrink``: the files before it stay imported, it and those after it are not."""
-    from firmsync.registry.importer import ShrinkRefused, import_paths
+    from firmsync.registry.importer import FILE_REFUSALS, import_paths
 
     data = conf.load().data_dir
     try:
@@ -164,7 +164,7 @@ def register_import(
             progress=progress,
             allow_shrink=allow_shrink,
         )
-    except ShrinkRefused as refused:
+    except FILE_REFUSALS as refused:
         raise Invalid("paths", str(refused)) from None
     if not result.files:
         raise Invalid("paths", "no official files found")
