@@ -327,3 +327,20 @@ def test_a_personal_code_in_a_rejected_row_is_masked_everywhere(store, tmp_path)
     assert CNP not in repr(store.query("SELECT * FROM import_run"))
     # A register number or EUID of thirteen digits after its letter is no personal code.
     assert "J2022000001360" in repr(dump(store))
+
+
+def test_a_row_with_a_nul_byte_is_rejected_and_the_rest_loaded(store, tmp_path) -> None:
+    nul_row = "NUL\x00 SRL^^J12/77/2020^01/01/2020^^SRL^România^Cluj^Cluj-Napoca^^^^^^^^^^^"
+    data = write_snapshot(
+        tmp_path / "data",
+        firme=[*FIRME_ROWS, nul_row],
+        status=[*STATUS_ROWS, "J12/77/2020^10\x0048"],
+    )
+    result = import_paths(store, [data])
+    reports = {item.path.name: report for item, report in result.files}
+    for name in ("OD_FIRME.CSV", "OD_STARE_FIRMA.CSV"):
+        assert reports[name].rejected["NUL byte in the row"] == 1, name
+    problems = [str(p) for p in reports["OD_FIRME.CSV"].examples]
+    assert any("NUL\\0 SRL" in p for p in problems)
+    assert store.scalar("SELECT COUNT(*) FROM registration") == len(FIRME_LINES)
+    assert not store.has_table("stage_registration")

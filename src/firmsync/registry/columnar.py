@@ -227,6 +227,10 @@ def registration_batches(
         numbers = np.arange(number, number + len(ends))
         number += len(ends)
         whole = fields == width
+        nul = np.flatnonzero(raw == 0)
+        if len(nul):  # a NUL: the row parser rejects the row, which Arrow would keep
+            at = np.searchsorted(ends, nul)
+            whole[at[at < len(whole)]] = False
         line_feeds_after_cr = np.count_nonzero(raw[ends[ends > 0] - 1] == ord("\r"))
         if data.count(b"\r") != line_feeds_after_cr:
             whole[:] = False  # a lone CR: Arrow would end a line there, the row parser not

@@ -233,6 +233,14 @@ class DelimitedFile:
                     number += 1
                     if line[-1:] == "\r":
                         line = line[:-1]
+                    if "\x00" in line:  # no database keeps a NUL in text: the row alone goes
+                        if pending is not None:
+                            read += 1
+                            report.reject(pending_line, "too few fields", pending)
+                            pending = None
+                        read += 1
+                        report.reject(number, "NUL byte in the row", line.replace("\x00", "\\0"))
+                        continue
                     if pending is not None:
                         joined = f"{pending} {line}"
                         count = joined.count(delimiter) + 1
