@@ -81,3 +81,26 @@ def test_sync_run_fails_when_every_card_failed(
     assert "1 cards: 1 error" in result.stdout
     assert result.exit_code == 1
     assert "every card's sync failed" in result.stderr
+
+
+def test_a_value_longer_than_its_field_is_refused_in_one_line(
+    register: RegisterStore, register_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
+    monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
+    run = CliRunner().invoke
+    assert run(cli, ["account", "create", "Acme", "--admin", "ana@acme.ro"]).exit_code == 0
+    for args, line in (
+        (["--name", "N" * 301], "Refused: name: at most 300 characters, not 301"),
+        (
+            ["--name", "Ok", "--locality", "L" * 121],
+            "Refused: locality: at most 120 characters, not 121",
+        ),
+    ):
+        result = run(cli, ["company", "add", "Acme", *args])
+        assert (result.exit_code, result.stderr.strip()) == (2, line)
+    too_long = run(cli, ["account", "create", "A" * 201, "--admin", "x@y.ro"])
+    assert (too_long.exit_code, too_long.stderr.strip()) == (
+        2,
+        "Refused: name: at most 200 characters",
+    )

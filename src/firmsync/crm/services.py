@@ -107,6 +107,11 @@ def _check_fields(fields: dict[str, Any]) -> None:
         raise Invalid(field, f"not a card field (unknown: {', '.join(sorted(unknown))})")
     if "name" in fields and not str(fields["name"]).strip():
         raise Invalid("name", "a card needs a name")
+    for field, value in fields.items():
+        # PostgreSQL refuses a value longer than its column (SQLite keeps it): one rule here.
+        longest = getattr(Company._meta.get_field(field), "max_length", None)
+        if longest is not None and isinstance(value, str) and len(value) > longest:
+            raise Invalid(field, f"at most {longest} characters, not {len(value)}")
     if "cui_input" in fields:
         check_cui_input(str(fields["cui_input"]))
 
@@ -117,6 +122,8 @@ def create_account(
     """An account and its first administrator (an existing user with that e-mail joins)."""
     if not name.strip():
         raise Invalid("name", "an account needs a name")
+    if len(name.strip()) > Account._meta.get_field("name").max_length:
+        raise Invalid("name", f"at most {Account._meta.get_field('name').max_length} characters")
     if plan not in Account.Plan.values:
         raise Invalid("plan", f"must be one of {', '.join(Account.Plan.values)}, not {plan!r}")
     with transaction.atomic():
