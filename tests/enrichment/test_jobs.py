@@ -113,3 +113,22 @@ def test_the_worker_runs_the_backfill(register: RegisterStore, register_url: str
     finally:
         worker.send_signal(signal.SIGINT)
         assert worker.wait(timeout=30) == 0
+
+
+def test_a_queue_out_of_reach_leaves_the_activation_and_the_work_recorded(
+    configured: None, account: Account, admin: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    from redis.exceptions import ConnectionError as RedisDown
+
+    from firmsync.enrichment.services.refresh import sync_due
+
+    def queue_down(account_id: int) -> None:
+        raise RedisDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    card = create_card(account, name="Trade", cui_input=TRADECENTER)
+    activate(account, admin, start_backfill=queue_down)  # no traceback
+    assert AddonSettings.objects.get(account=account).active
+    assert "its backfill could not be queued (ConnectionError)" in caplog.text
+    assert not SyncState.objects.filter(company=card).exists()  # not synced yet, but due:
+    assert sync_due(engine=configured_engine())["synced"] == 1  # the periodic pass does it
+    assert SyncState.objects.get(company=card).state == "synced"

@@ -8,6 +8,7 @@ users' earlier values and unlocks the fields. Usage stays: it is the bill.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ from firmsync.enrichment.models import (
     SyncState,
 )
 from firmsync.enrichment.services.apply import remove_provider_data
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "UNSET",
@@ -89,8 +92,22 @@ def activate(
             SyncState.objects.filter(company__account=account).update(
                 state=SyncState.State.PENDING, next_due_at=timezone.now()
             )
-            transaction.on_commit(lambda: start_backfill(account.pk))
+            transaction.on_commit(lambda: _start(start_backfill, account))
     return settings
+
+
+def _start(start_backfill: Callable[[int], None], account: Account) -> None:
+    """Queue the backfill; a queue out of reach does not undo the activation: every card is
+    due already, and the worker's periodic pass syncs the due cards when it runs."""
+    try:
+        start_backfill(account.pk)
+    except Exception as error:  # whatever the queue's client raises (Redis, SQLite)
+        log.warning(
+            "account %r: the add-on is on, but its backfill could not be queued (%s); "
+            "its cards are due and the worker syncs them when it reaches the queue",
+            account.name,
+            error.__class__.__name__,
+        )
 
 
 @dataclass(frozen=True)
