@@ -132,3 +132,48 @@ def test_a_queue_out_of_reach_leaves_the_activation_and_the_work_recorded(
     assert not SyncState.objects.filter(company=card).exists()  # not synced yet, but due:
     assert sync_due(engine=configured_engine())["synced"] == 1  # the periodic pass does it
     assert SyncState.objects.get(company=card).state == "synced"
+
+
+def _descendants(pid: int) -> set[int]:
+    """The living processes below ``pid``, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if fields[0] != "Z":  # a zombie has ended
+                parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal")
+def test_a_worker_killed_outright_leaves_no_process_behind(
+    register: RegisterStore, register_url: str, tmp_path: Path
+) -> None:
+    env = deployment(tmp_path, register_url)
+    firmsync = str(Path(sys.executable).with_name("firmsync"))
+    subprocess.run([firmsync, "migrate"], env=env, check=True, capture_output=True)
+    worker = subprocess.Popen([firmsync, "worker", "--workers", "2"], env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while len(_descendants(worker.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)  # two job processes and the fetcher
+        children = _descendants(worker.pid)
+        assert len(children) >= 3
+    finally:
+        worker.kill()  # SIGKILL: it cannot stop them itself
+        worker.wait()
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    alive = [pid for pid in children if Path(f"/proc/{pid}/stat").exists()]
+    assert not [
+        p for p in alive if Path(f"/proc/{p}/stat").read_text().split(")")[1].split()[0] != "Z"
+    ]

@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> None:
     # What firmsync writes (databases, kept files, reports) holds an account's clients and
     # their administrators' names: readable by its owner only.
     os.umask(0o077)
+    from firmsync.cli.lifetime import adopt
+
+    adopt()
     args = sys.argv[1:] if argv is None else argv
     if args and not args[0].startswith("-") and args[0] not in COMMANDS:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmsync.project.settings")

@@ -7,8 +7,10 @@ database must be migrated first (`firmsync migrate`).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import signal
 import sys
 import threading
 
@@ -367,6 +369,13 @@ def worker(workers: int | None) -> None:
     from django.db import connections
 
     connections.close_all()  # each worker process opens its own
+    from firmsync.cli.lifetime import die_with
+
+    # Every process forked from here (the job processes, the scheduler) ends with this one:
+    # killed, as it has no handler for SIGTERM that ends it. A job cut short rolls back and
+    # its cards stay due.
+    os.register_at_fork(after_in_child=functools.partial(die_with, os.getpid(), signal.SIGKILL))
+
     stop = threading.Event()
     supervisor = threading.Thread(target=_keep_a_fetcher, args=(stop,), daemon=True)
     supervisor.start()
@@ -382,8 +391,12 @@ def _keep_a_fetcher(stop: threading.Event) -> None:
     process: it must not share the workers' database connections)."""
     import subprocess
 
+    from firmsync.cli.lifetime import child_environment
+
     while not stop.is_set():
-        process = subprocess.Popen([sys.executable, "-m", "firmsync.cli", "fetcher"])
+        process = subprocess.Popen(
+            [sys.executable, "-m", "firmsync.cli", "fetcher"], env=child_environment()
+        )
         while process.poll() is None and not stop.wait(0.5):
             pass
         if process.poll() is None:

@@ -69,7 +69,11 @@ def serve(host: str, port: int, workers: int | None, threads: int, no_worker: bo
     connections.close_all()  # each web process opens its own
     worker = None
     if not no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "firmsync.cli", "worker"])
+        from firmsync.cli.lifetime import child_environment
+
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "firmsync.cli", "worker"], env=child_environment()
+        )
     address = f"{host}:{port}"
 
     def announce(_: Any) -> None:
