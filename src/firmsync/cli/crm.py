@@ -370,6 +370,9 @@ def worker(workers: int | None) -> None:
 
     connections.close_all()  # each worker process opens its own
     from firmsync.cli.lifetime import die_with
+    from firmsync.cli.outage import quiet_outages
+
+    quiet_outages()
 
     # Every process forked from here (the job processes, the scheduler) ends with this one:
     # killed, as it has no handler for SIGTERM that ends it. A job cut short rolls back and
@@ -412,7 +415,10 @@ def fetcher() -> None:
     ready()
     import signal
 
+    from firmsync.cli.outage import quiet_outages
     from firmsync.enrichment.fetcher import hold_and_fetch
+
+    quiet_outages()
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
