@@ -6,12 +6,13 @@ account. A card outside the account is "not found", exactly like a card that doe
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from firmsync.crm.errors import NotFound
-from firmsync.crm.models import Account, ApiToken, Company
+from firmsync.crm.models import Account, ApiToken, Company, Membership
 
-__all__ = ["account_named", "card_of", "cards_of", "tokens_of"]
+__all__ = ["account_named", "card_of", "cards_of", "membership_of", "tokens_of"]
 
 
 def account_named(name: str) -> Account:
@@ -19,6 +20,17 @@ def account_named(name: str) -> Account:
     if account is None:
         raise NotFound(f"no account named {name!r}")
     return account
+
+
+def membership_of(user: AbstractBaseUser) -> Membership:
+    """The membership a signed-in user acts through on the web: their first (a user in
+    several accounts sees the oldest of them until the web lets them choose)."""
+    membership = (
+        Membership.objects.select_related("account").filter(user=user).order_by("pk").first()
+    )
+    if membership is None:
+        raise NotFound(f"{user} is a member of no account")
+    return membership
 
 
 def cards_of(account: Account) -> QuerySet[Company]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from firmsync.crm.errors import Invalid, NotFound
@@ -32,6 +32,7 @@ from firmsync.enrichment.services.usage import Statement, month_of, statement
 from firmsync.enrichment.services.webhooks import webhook_admin_check
 
 __all__ = [
+    "CARD_SORTS",
     "Page",
     "addon_view",
     "alerts_page",
@@ -41,6 +42,7 @@ __all__ = [
     "card_summary",
     "card_view",
     "cards_page",
+    "cards_query",
     "statements_of",
     "usage_statement",
     "webhook_deliveries",
@@ -156,19 +158,30 @@ def card_summary(card: Company) -> dict[str, Any]:
     }
 
 
-def cards_page(
+# The orders a list of cards can be read in; the id breaks ties, so pages never overlap.
+CARD_SORTS = {
+    "id": ("pk",),
+    "-id": ("-pk",),
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "-updated": ("-updated_at", "-pk"),
+}
+
+
+def cards_query(
     account: Account,
     *,
     state: str | None = None,
     status: str | None = None,
     county: str | None = None,
     text: str | None = None,
-    after: int | None = None,
-    limit: int = 50,
-) -> Page:
-    """The account's cards in id order, filtered by sync state (``none``: never synced),
-    status, county and free text (name, legal name, CUI, register number), from ``after``
-    on: a cursor that stays right while cards are added and deleted."""
+    sort: str = "id",
+) -> QuerySet[Company]:
+    """The account's cards filtered by sync state (``none``: never synced), status, county
+    and free text (name, legal name, CUI, register number), in one of :data:`CARD_SORTS`:
+    a query to page through (the web counts its pages; the API follows a cursor)."""
+    if sort not in CARD_SORTS:
+        raise Invalid("sort", f"must be one of {', '.join(CARD_SORTS)}")
     cards = Company.objects.filter(account=account).select_related("sync")
     if state == "none":
         cards = cards.filter(sync__isnull=True)
@@ -191,9 +204,25 @@ def cards_page(
             | Q(cui__startswith=typed.upper().removeprefix("RO").strip())
             | Q(reg_number__icontains=typed)
         )
+    return cards.order_by(*CARD_SORTS[sort])
+
+
+def cards_page(
+    account: Account,
+    *,
+    state: str | None = None,
+    status: str | None = None,
+    county: str | None = None,
+    text: str | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> Page:
+    """The account's cards in id order, filtered as :func:`cards_query` does, from ``after``
+    on: a cursor that stays right while cards are added and deleted."""
+    cards = cards_query(account, state=state, status=status, county=county, text=text)
     if after is not None:
         cards = cards.filter(pk__gt=after)
-    return _page(list(cards.order_by("pk")[: limit + 1]), limit)
+    return _page(list(cards[: limit + 1]), limit)
 
 
 def card_candidates(card: Company) -> list[dict[str, Any]]:
