@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "firmsync.crm",
     "firmsync.enrichment",
     "firmsync.api",
+    "django_htmx",
+    "firmsync.web",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -37,6 +39,7 @@ MIDDLEWARE = [
     "firmsync.api.idempotency.IdempotencyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx: a fragment or the whole page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -55,6 +58,10 @@ TEMPLATES = [
         },
     }
 ]
+# The web UI's pages (firmsync.web): every one needs a signed-in member.
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:companies"
+LOGOUT_REDIRECT_URL = "web:login"
 WSGI_APPLICATION = "firmsync.project.wsgi.application"
 
 # The CRM in "default"; the register in "registry", its own database (DESIGN §4.1). The

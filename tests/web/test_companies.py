@@ -1,0 +1,62 @@
+"""The company list, scoped by the member's account."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import Member, browser
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _card(member: Member, name: str, cui: str = "", **fields: str) -> int:
+    made = member.api.post("/companies", {"name": name, "cui_input": cui, **fields})
+    assert made.status_code == 201, made.body
+    return made.body["id"]
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r'<th scope="row">(?:<a [^>]+>)?([^<\n]+)', html)
+
+
+def test_the_list_shows_the_accounts_cards_only(ana: Member, bob: Member) -> None:
+    _card(ana, "Acme Client")
+    _card(bob, "Beta Client")
+    page = browser(ana).get("/")
+    assert page.status_code == 200
+    assert _names(page.text) == ["Acme Client"]
+    assert _names(browser(bob).get("/").text) == ["Beta Client"]
+
+
+def test_the_list_searches_filters_and_sorts(ana: Member) -> None:
+    for name in ("Bravo", "Alfa", "Charlie"):
+        _card(ana, name, county="Cluj" if name != "Bravo" else "Tulcea")
+    _card(ana, "Opted out", "x")
+    client = browser(ana)
+    assert _names(client.get("/").text) == ["Alfa", "Bravo", "Charlie", "Opted out"]
+    assert _names(client.get("/", {"sort": "-name"}).text)[0] == "Opted out"
+    assert _names(client.get("/", {"q": "rav"}).text) == ["Bravo"]
+    assert _names(client.get("/", {"county": "cluj"}).text) == ["Alfa", "Charlie"]
+    assert _names(client.get("/", {"state": "none"}).text) == [
+        "Alfa",
+        "Bravo",
+        "Charlie",
+        "Opted out",
+    ]
+    # An unknown filter value is ignored rather than an error page.
+    assert client.get("/", {"state": "bogus", "sort": "bogus"}).status_code == 200
+
+
+def test_the_list_pages_and_htmx_gets_the_table_alone(ana: Member) -> None:
+    for n in range(30):
+        _card(ana, f"Client {n:02}")
+    client = browser(ana)
+    first = client.get("/")
+    assert len(_names(first.text)) == 25 and "Pagina 1 din 2" in first.text
+    second = client.get("/", {"page": 2})
+    assert _names(second.text) == [f"Client {n}" for n in range(25, 30)]
+    fragment = client.get("/", {"q": "Client 1"}, headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text and len(_names(fragment.text)) == 10
+    assert "HX-Request" in fragment["Vary"]
