@@ -1,4 +1,5 @@
-"""The company list, scoped by the member's account."""
+"""The company list and the company card, in both languages, scoped by the member's
+account."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import Member, browser
+from .conftest import CARDIOFORCE, TRADECENTER, Member, browser
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +19,7 @@ def _card(member: Member, name: str, cui: str = "", **fields: str) -> int:
 
 
 def _names(html: str) -> list[str]:
-    return re.findall(r'<th scope="row">(?:<a [^>]+>)?([^<\n]+)', html)
+    return re.findall(r'<th scope="row"><a href="/companies/\d+/">([^<]+)</a>', html)
 
 
 def test_the_list_shows_the_accounts_cards_only(ana: Member, bob: Member) -> None:
@@ -60,3 +61,31 @@ def test_the_list_pages_and_htmx_gets_the_table_alone(ana: Member) -> None:
     fragment = client.get("/", {"q": "Client 1"}, headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and len(_names(fragment.text)) == 10
     assert "HX-Request" in fragment["Vary"]
+
+
+def test_a_synced_card_shows_locks_with_source_and_date(active: Member) -> None:
+    card_id = _card(active, "Trade", f"RO {TRADECENTER}")
+    page = browser(active).get(f"/companies/{card_id}/")
+    assert page.status_code == 200
+    html = page.text
+    assert "TRADECENTER SRL" in html and "sincronizată" in html
+    assert html.count('aria-label="blocat"') >= 10
+    assert "registrul comerțului" in html and "2026-09-02" not in html  # a local date
+    assert "2 septembrie 2026" in html.lower()
+    assert "Administratori" in html and "Istoricul modificărilor" in html
+    english = browser(active, "en").get(f"/companies/{card_id}/").text
+    assert "synced" in english and 'aria-label="locked"' in english
+    assert "Sept. 2, 2026" in english
+
+
+def test_an_opted_out_card_says_why_it_is_stopped(active: Member) -> None:
+    card_id = _card(active, "Nobody", "x")
+    html = browser(active).get(f"/companies/{card_id}/").text
+    assert "„x” nu este un CUI valid" in html
+
+
+def test_another_accounts_card_is_404(active: Member, bob: Member) -> None:
+    card_id = _card(active, "Cardio", CARDIOFORCE)
+    assert browser(active).get(f"/companies/{card_id}/").status_code == 200
+    assert browser(bob).get(f"/companies/{card_id}/").status_code == 404
+    assert browser(bob).get("/companies/999999/").status_code == 404

@@ -1,20 +1,24 @@
-"""The company list: search, filters, sorting, pages; its table alone for HTMX."""
+"""The company list (search, filters, sorting, pages; its table alone for HTMX) and the
+company card."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from firmsync.enrichment.selectors import card_summary, cards_query
+from firmsync.crm.errors import NotFound
+from firmsync.crm.selectors import card_of
+from firmsync.enrichment.selectors import card_history, card_summary, card_view, cards_query
 from firmsync.web import labels
 from firmsync.web.access import member_view
+from firmsync.web.card import card_context
 from firmsync.web.forms import CompanyFilter
 
-__all__ = ["company_list"]
+__all__ = ["company_card", "company_list"]
 
 PER_PAGE = 25
 
@@ -49,3 +53,13 @@ def _row(summary: dict[str, Any]) -> dict[str, Any]:
         "state_label": labels.STATES.get(state, state),
         "status_label": labels.STATUSES.get(summary["status"], summary["status"]),
     }
+
+
+@member_view
+def company_card(request: HttpRequest, card_id: int, *, account: Any) -> HttpResponse:
+    try:
+        card = card_of(card_id, account=account)
+    except NotFound:
+        raise Http404 from None  # another account's card is exactly a missing one
+    context = card_context(card_view(card), card_history(card).items)
+    return render(request, "web/companies/card.html", context)

@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only
     path("", companies.company_list, name="companies"),
+    path("companies/<int:card_id>/", companies.company_card, name="company"),
 ]
