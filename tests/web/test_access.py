@@ -64,3 +64,23 @@ def test_htmx_and_styles_come_from_this_server(ana: Member) -> None:
     assert '<script src="/static/web/htmx.min.js" defer></script>' in html
     assert "https://" not in html and "<script>" not in html
     assert Client().get("/static/web/htmx.min.js").status_code == 200
+
+
+def test_repeated_failures_lock_the_sign_in_out(ana: Member) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=ana.email)
+    user.set_password("correct horse")
+    user.save()
+    client = Client()
+    for _ in range(4):
+        failed = client.post("/login/", {"username": ana.email, "password": "wrong"})
+        assert failed.status_code == 200
+    locked = client.post("/login/", {"username": ana.email, "password": "wrong"})
+    assert locked.status_code == 429 and "Autentificare blocată" in locked.text
+    # Locked means locked: the right password no longer signs in from here.
+    again = client.post("/login/", {"username": ana.email, "password": "correct horse"})
+    assert again.status_code == 429 and client.get("/").status_code == 302
+    # Another user from the same place is not locked out.
+    other = Client().post("/login/", {"username": "ion@acme.ro", "password": "wrong"})
+    assert other.status_code == 200

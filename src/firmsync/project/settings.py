@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlparse
 
 import dj_database_url
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "firmsync.enrichment",
     "firmsync.api",
     "django_htmx",
+    "axes",
     "firmsync.web",
 ]
 MIDDLEWARE = [
@@ -42,6 +44,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx: a fragment or the whole page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: answers a locked sign-in
 ]
 ROOT_URLCONF = "firmsync.project.urls"
 TEMPLATES = [
@@ -62,6 +65,18 @@ TEMPLATES = [
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:companies"
 LOGOUT_REDIRECT_URL = "web:login"
+# Lockout (django-axes): 5 failed sign-ins for one e-mail address from one IP address lock
+# that pair out for an hour. The pair, not the address alone, so that nobody can lock a
+# colleague out from elsewhere; a success clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 WSGI_APPLICATION = "firmsync.project.wsgi.application"
 
 # The CRM in "default"; the register in "registry", its own database (DESIGN §4.1). The
