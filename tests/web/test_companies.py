@@ -61,6 +61,11 @@ def test_the_list_pages_and_htmx_gets_the_table_alone(ana: Member) -> None:
     fragment = client.get("/", {"q": "Client 1"}, headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and len(_names(fragment.text)) == 10
     assert "HX-Request" in fragment["Vary"]
+    # Back to a pushed address htmx no longer holds: the whole page, not a table in a void.
+    restored = client.get(
+        "/", {"q": "Client 1"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restored.text and len(_names(restored.text)) == 10
 
 
 def test_a_synced_card_shows_locks_with_source_and_date(active: Member) -> None:

@@ -38,8 +38,10 @@ def company_list(request: HttpRequest, *, account: Any) -> HttpResponse:
     page = Paginator(cards, PER_PAGE).get_page(request.GET.get("page"))
     rows = [_row(card_summary(card)) for card in page.object_list]
     context = {"form": form, "page": page, "rows": rows}
-    # HTMX asks for the table alone when a filter changes; a full load gets the page.
-    template = "web/companies/_table.html" if request.htmx else "web/companies/list.html"
+    # HTMX asks for the table alone when a filter changes; a full load gets the page, and so
+    # does htmx restoring a pushed address it no longer has in its history cache.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "web/companies/_table.html" if fragment else "web/companies/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
