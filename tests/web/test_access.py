@@ -12,9 +12,19 @@ from .conftest import Member, browser
 
 pytestmark = pytest.mark.django_db
 
+# The pages a visitor needs before signing in.
+PUBLIC = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_sent",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
 
 @pytest.mark.parametrize(
-    "pattern", [p for p in urlpatterns if p.name not in ("login", "logout")], ids=lambda p: p.name
+    "pattern", [p for p in urlpatterns if p.name not in PUBLIC], ids=lambda p: p.name
 )
 def test_every_page_needs_a_signed_in_member(pattern: URLPattern, ana: Member) -> None:
     kwargs = {name: 1 for name in pattern.pattern.converters}

@@ -49,6 +49,7 @@ def _pages(member: Member, language: str) -> list[str]:
         client.get(f"/companies/{synced['id']}/").text,
         client.get(f"/companies/{stopped['id']}/").text,
         Client(headers={"Accept-Language": language}).get("/login/").text,
+        Client(headers={"Accept-Language": language}).get("/password-reset/").text,
     ]
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import dj_database_url
 
 from firmsync import conf
+from firmsync.project.mail import email_settings
 
 CONFIG = conf.load()
 CONFIG.data_dir.mkdir(parents=True, exist_ok=True)
@@ -77,6 +78,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
+# E-mail (password resets): on the console unless FIRMSYNC_EMAIL_URL names an SMTP server.
+globals().update(email_settings(CONFIG.email_url))
 WSGI_APPLICATION = "firmsync.project.wsgi.application"
 
 # The CRM in "default"; the register in "registry", its own database (DESIGN §4.1). The
