@@ -8,12 +8,12 @@ import gettext
 import re
 from pathlib import Path
 
+from ..surfaces import model_offences
+
 WEB = Path(__file__).resolve().parents[2] / "src" / "firmsync" / "web"
 PO = WEB / "locale" / "ro" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 CEDILLA = re.compile("[şţŞŢ]")
-# What only services and selectors may touch: the CRM's models and transactions.
-FORBIDDEN_IMPORTS = ("firmsync.crm.models", "firmsync.enrichment.models", "django.db.transaction")
 
 
 def entries(text: str) -> list[dict[str, str]]:
@@ -74,13 +74,4 @@ def test_the_compiled_catalogue_is_up_to_date() -> None:
 
 
 def test_no_web_module_touches_a_model_or_a_transaction() -> None:
-    offences = []
-    for path in sorted(WEB.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [f"{node.module}.{a.name}" for a in node.names]
-                if any(n.startswith(FORBIDDEN_IMPORTS) or n.endswith(".models") for n in names):
-                    offences.append(f"{path.name}:{node.lineno} imports {node.module}")
-            elif isinstance(node, ast.Attribute) and node.attr == "objects":
-                offences.append(f"{path.name}:{node.lineno} uses a model manager")
-    assert not offences, offences
+    assert model_offences(WEB) == []
