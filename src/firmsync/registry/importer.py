@@ -271,10 +271,7 @@ class _Importer:
             self._load(source, "registrations", stage, columns, tick)
         if whole:
             self._refuse_shrink(
-                source,
-                stage,
-                f"SELECT COUNT(*) FROM {stage}",
-                "SELECT COUNT(*) FROM registration",
+                source, f"SELECT COUNT(*) FROM {stage}", "SELECT COUNT(*) FROM registration"
             )
         first = store.is_empty("registration")
         if first:  # the staged rows become the register, indexes built once
@@ -381,7 +378,7 @@ class _Importer:
         from a file's changed lines. An older snapshot fills in what the register lacks."""
         store, mark = self.store, self.store.mark
         data = [c for c in (*onrc.REGISTRATION_COLUMNS, "old_status_codes") if c != "line"]
-        distinct = "IS NOT" if store.dialect == "sqlite" else "IS DISTINCT FROM"
+        distinct = store.distinct
         changed = " OR ".join(f"r.{c} {distinct} s.{c}" for c in data)
         newest = current is None or seen >= current
         if newest:
@@ -471,7 +468,6 @@ class _Importer:
         self._load(source, "status_codes", stage, ("reg_number", "code"), tick)
         self._refuse_shrink(
             source,
-            stage,
             f"SELECT COUNT(DISTINCT reg_number) FROM {stage}",
             "SELECT COUNT(*) FROM registration_status",
         )
@@ -532,7 +528,6 @@ class _Importer:
         in table ``pairs`` (none there: no state), inside the caller's transaction; a change
         of codes recorded against a newer snapshot, a change of state for the name index."""
         store = self.store
-        distinct = "IS NOT" if store.dialect == "sqlite" else "IS DISTINCT FROM"
         stage = "stage_registration_status"
         store.execute(f"DROP TABLE IF EXISTS {stage}")
         store.execute(
@@ -540,20 +535,13 @@ class _Importer:
             f"WHERE s.reg_number IN (SELECT reg_number FROM {keys}) GROUP BY s.reg_number"
         )
         if current is not None and snapshot > current:
-            store.execute(
-                "INSERT INTO status_change "
-                "(reg_number, snapshot, old_status, new_status, old_codes, new_codes) "
-                f"SELECT n.reg_number, {store.mark}, o.status, n.status, o.codes, n.codes "
-                f"FROM {stage} AS n JOIN registration_status AS o ON o.reg_number = n.reg_number "
-                f"WHERE o.codes {distinct} n.codes",
-                (snapshot,),
-            )
+            self._record_code_changes(stage, snapshot)
         store.execute(
             "INSERT INTO index_change (reg_number) "
             f"SELECT k.reg_number FROM (SELECT DISTINCT reg_number FROM {keys}) AS k "
             f"LEFT JOIN {stage} AS n ON n.reg_number = k.reg_number "
             "LEFT JOIN registration_status AS o ON o.reg_number = k.reg_number "
-            f"WHERE o.status {distinct} n.status"
+            f"WHERE o.status {store.distinct} n.status"
         )
         store.execute(
             f"DELETE FROM registration_status WHERE reg_number IN (SELECT reg_number FROM {keys})"
@@ -594,18 +582,9 @@ class _Importer:
             log.warning("statuses of %s are older than those of %s: kept", snapshot, current)
             store.drop_table(stage)
             return
-        distinct = "IS NOT" if store.dialect == "sqlite" else "IS DISTINCT FROM"
         with _phase("status: changes recorded, table swapped"), store.transaction():
             if current is not None and snapshot > current:
-                store.execute(
-                    "INSERT INTO status_change "
-                    "(reg_number, snapshot, old_status, new_status, old_codes, new_codes) "
-                    f"SELECT n.reg_number, {store.mark}, o.status, n.status, o.codes, n.codes "
-                    f"FROM {stage} AS n JOIN registration_status AS o "
-                    "ON o.reg_number = n.reg_number "
-                    f"WHERE o.codes {distinct} n.codes",
-                    (snapshot,),
-                )
+                self._record_code_changes(stage, snapshot)
             if store.is_empty("registration_status"):
                 # Every registration gets its first state: a name index is built anew.
                 store.set_meta("register_id", uuid.uuid4().hex)
@@ -618,17 +597,29 @@ class _Importer:
         store.create_views()
         store.set_meta("status_snapshot", snapshot)
 
+    def _record_code_changes(self, stage: str, snapshot: str) -> None:
+        """``status_change`` rows, dated ``snapshot``, for the registrations whose codes in
+        the derived states of ``stage`` differ from those in ``registration_status``."""
+        store = self.store
+        store.execute(
+            "INSERT INTO status_change "
+            "(reg_number, snapshot, old_status, new_status, old_codes, new_codes) "
+            f"SELECT n.reg_number, {store.mark}, o.status, n.status, o.codes, n.codes "
+            f"FROM {stage} AS n JOIN registration_status AS o ON o.reg_number = n.reg_number "
+            f"WHERE o.codes {store.distinct} n.codes",
+            (snapshot,),
+        )
+
     def _record_status_changes(self, stage: str) -> None:
         """``index_change`` rows for the registrations whose derived state differs between
         ``stage`` and ``registration_status``, or that have no code any more."""
         store = self.store
-        distinct = "IS NOT" if store.dialect == "sqlite" else "IS DISTINCT FROM"
         # One full join, not a join and an anti-join: PostgreSQL hashes the tables once.
         store.execute(
             "INSERT INTO index_change (reg_number) "
             f"SELECT COALESCE(n.reg_number, o.reg_number) FROM {stage} AS n "
             "FULL JOIN registration_status AS o ON o.reg_number = n.reg_number "
-            f"WHERE o.status {distinct} n.status"
+            f"WHERE o.status {store.distinct} n.status"
         )
 
     def caen_authorised(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
@@ -660,7 +651,7 @@ class _Importer:
         stage = self.store.recreate(table, stage=True)
         self._load(source, kind, stage, columns, tick, **options)
         self._refuse_shrink(
-            source, stage, f"SELECT COUNT(*) FROM {stage}", f"SELECT COUNT(*) FROM {table}"
+            source, f"SELECT COUNT(*) FROM {stage}", f"SELECT COUNT(*) FROM {table}"
         )
         with self.store.transaction():
             self.store.execute(f"DROP TABLE {table}")
@@ -683,7 +674,6 @@ class _Importer:
         )
         self._refuse_shrink(
             source,
-            stage,
             f"SELECT COUNT(*) FROM {stage}",
             f"SELECT COUNT(*) FROM financial WHERE year = {year} AND family = '{family}'",
         )
@@ -703,16 +693,14 @@ class _Importer:
         self.store.drop_table(stage)
 
     # --- what a file may not do ---------------------------------------------------------
-    def _refuse_shrink(self, source: DelimitedFile, stage: str, new: str, old: str) -> None:
-        """Stop, dropping ``stage``, when the rows ``new`` counts (SQL over the stage) are
-        fewer than half of those ``old`` counts in the register (``--allow-shrink``: go on).
-        A truncated download or a header alone must not replace what the register holds."""
+    def _refuse_shrink(self, source: DelimitedFile, new: str, old: str) -> None:
+        """Stop when the rows ``new`` counts (SQL over the stage) are fewer than half of those
+        ``old`` counts in the register (``--allow-shrink``: go on). A truncated download or
+        a header alone must not replace what the register holds."""
         if self.allow_shrink:
             return
         before, after = self.store.scalar(old) or 0, self.store.scalar(new) or 0
-        if before and after < before * SHRINK_FLOOR:
-            self.store.drop_table(stage)
-            self.store.create_views()
+        if before and after < before * SHRINK_FLOOR:  # run() drops the stage
             raise ShrinkRefused(
                 f"{source.path.name}: {after:,} rows would replace {before:,} (under half); "
                 "nothing changed (--allow-shrink imports it anyway)"

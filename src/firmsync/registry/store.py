@@ -153,6 +153,12 @@ class RegisterStore:
         """The driver's parameter mark: ``?`` (apsw) or ``%s`` (psycopg)."""
         return "%s" if self.dialect == "postgresql" else "?"
 
+    @property
+    def distinct(self) -> str:
+        """The operator for "differs, a NULL compared as a value": ``IS NOT`` in SQLite,
+        ``IS DISTINCT FROM`` in PostgreSQL."""
+        return "IS NOT" if self.dialect == "sqlite" else "IS DISTINCT FROM"
+
     def marks(self, count: int) -> str:
         """``count`` parameter marks, comma-separated, for ``IN (…)`` and ``VALUES (…)``."""
         return ", ".join([self.mark] * count)
