@@ -15,28 +15,24 @@ clients on kept-alive connections:
 2. ``GET /api/v1/registry/search?q=…`` (the first two words of a registered name);
 3. ``POST /api/v1/companies`` (a new card, whose sync the worker runs meanwhile).
 
-Prints p50, p95 and requests/s for each; asserts nothing. The clients are a small asyncio
-loop over httpx (already a dependency) rather than locust: locust brings gevent, which
-patches the standard library of the process, and its web UI and Flask, for three fixed
-requests; here the load and the figures are a hundred lines to read.
+Prints p50, p95 and requests/s for each; asserts nothing. The load comes from wrk (Debian's
+package ``wrk``; a Lua script picks each request): written in C, it leaves the two cores of
+a small machine to the server being measured, where a Python client of the same load took
+close to one of them.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
-import random
+import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -44,6 +40,7 @@ import httpx
 from databases import drop_database, env_url, fresh_database
 
 FIRMSYNC = str(Path(sys.executable).with_name("firmsync"))
+WRK = shutil.which("wrk") or "wrk"
 CARDS = 200
 
 
@@ -136,27 +133,24 @@ def run_backend(
             ]
             for n in range(CARDS)
         ]
-        counter = iter(range(10**9))
-        scenarios: list[tuple[str, Callable[[], tuple[str, str, Any]]]] = [
-            ("GET /companies/{id}", lambda: ("GET", f"/companies/{random.choice(ids)}", None)),
+        scenarios = [
+            ("GET /companies/{id}", "GET", [f"/api/v1/companies/{i}" for i in ids]),
             (
                 "GET /registry/search",
-                lambda: ("GET", f"/registry/search?q={quote(random.choice(names))}", None),
+                "GET",
+                [f"/api/v1/registry/search?q={quote(name)}" for name in names],
             ),
-            ("POST /companies", lambda: ("POST", "/companies", {"name": f"Load {next(counter)}"})),
+            ("POST /companies", "POST", []),
         ]
         print(f"{args.clients} clients, {args.seconds:.0f} s each, web workers {args.web_workers}")
         columns = ("requests", "errors", "p50 ms", "p95 ms", "req/s")
         print(f"{'request':<24} {columns[0]:>9} " + " ".join(f"{c:>8}" for c in columns[1:]))
-        for name, request in scenarios:
-            latencies, errors, took = asyncio.run(
-                load(base, headers, request, args.clients, args.seconds)
-            )
-            p50 = statistics.median(latencies) * 1000
-            p95 = statistics.quantiles(latencies, n=20)[18] * 1000
+        for name, method, paths in scenarios:
+            figures = load(f"http://127.0.0.1:{port}", token, method, paths, args, folder)
             print(
-                f"{name:<24} {len(latencies):>9,} {errors:>8} {p50:>8.1f} {p95:>8.1f} "
-                f"{len(latencies) / took:>8.0f}",
+                f"{name:<24} {figures['requests']:>9,} {figures['errors']:>8} "
+                f"{figures['p50'] / 1000:>8.1f} {figures['p95'] / 1000:>8.1f} "
+                f"{figures['requests'] / figures['seconds']:>8.0f}",
                 flush=True,
             )
     finally:
@@ -164,39 +158,67 @@ def run_backend(
         server.wait(timeout=60)
 
 
-async def load(
-    base: str,
-    headers: dict[str, str],
-    request: Callable[[], tuple[str, str, Any]],
-    clients: int,
-    seconds: float,
-) -> tuple[list[float], int, float]:
-    """``clients`` loops sending ``request()`` until ``seconds`` are over; the latencies of
-    the answers that succeeded, the errors and the time taken."""
-    latencies: list[float] = []
-    errors = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as http:
-        start = time.perf_counter()
-        deadline = start + seconds
+# wrk runs this in each of its threads: ``paths`` to pick from at random (a GET), or none
+# (a POST of a new card named by the thread and a counter); ``done`` prints the figures.
+SCRIPT = """
+local paths = {%(paths)s}
+local method = "%(method)s"
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("thread_id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  math.randomseed(1000 + thread_id)
+  wrk.headers["Content-Type"] = "application/json"
+end
+function request()
+  if method == "GET" then
+    return wrk.format("GET", paths[math.random(#paths)])
+  end
+  counter = counter + 1
+  local body = string.format('{"name": "Load %%d-%%d"}', thread_id, counter)
+  return wrk.format("POST", "/api/v1/companies", nil, body)
+end
+function done(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    "FIGURES %%d %%d %%d %%d %%d\\n", summary.requests, errors, summary.duration,
+    latency:percentile(50), latency:percentile(95)))
+end
+"""
 
-        async def client() -> None:
-            nonlocal errors
-            while time.perf_counter() < deadline:
-                method, path, body = request()
-                sent = time.perf_counter()
-                try:
-                    answer = await http.request(method, path, json=body)
-                    ok = answer.status_code < 400
-                except httpx.HTTPError:
-                    ok = False
-                if ok:
-                    latencies.append(time.perf_counter() - sent)
-                else:
-                    errors += 1
 
-        await asyncio.gather(*(client() for _ in range(clients)))
-        return latencies, errors, time.perf_counter() - start
+def load(
+    origin: str, token: str, method: str, paths: list[str], args: argparse.Namespace, folder: Path
+) -> dict[str, float]:
+    """``--clients`` connections sending for ``--seconds`` through wrk: requests, errors
+    (non-2xx/3xx answers and socket errors), seconds, and the p50 and p95 latency in µs."""
+    script = folder / "load.lua"
+    listed = ", ".join(f'"{path}"' for path in paths)
+    script.write_text(SCRIPT % {"paths": listed, "method": method})
+    command = [
+        WRK,
+        f"--threads={min(2, args.clients)}",
+        f"--connections={args.clients}",
+        f"--duration={args.seconds:.0f}s",
+        f"--header=Authorization: Bearer {token}",
+        f"--script={script}",
+        origin,
+    ]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("FIGURES "))
+    requests, errors, micros, p50, p95 = (int(field) for field in line.split()[1:])
+    return {
+        "requests": requests,
+        "errors": errors,
+        "seconds": micros / 1e6,
+        "p50": p50,
+        "p95": p95,
+    }
 
 
 def _wait(base: str, headers: dict[str, str], server: subprocess.Popen[bytes]) -> None:
