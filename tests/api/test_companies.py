@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from firmsync.crm.errors import NotFound
 from firmsync.crm.models import Company
 from firmsync.enrichment.models import CardHistory
+from firmsync.enrichment.selectors import card_read, card_view
 
 from .conftest import CARDIOFORCE, LEMNLIND, TRADECENTER, Member
 
@@ -29,6 +31,26 @@ def test_create_syncs_the_card_and_get_shows_locks_with_source_and_date(active: 
     assert card["provenance"]["legal_name"]["as_of"] == "2026-09-02"
     assert any(a["kind"] == "registered_office" for a in card["addresses"])
     assert all(set(r) == {"name", "role"} for r in card["representatives"])
+
+
+def test_the_api_reads_a_card_as_every_other_surface_shows_it(
+    active: Member, bob: Member
+) -> None:
+    synced = active.api.post("/companies", {"name": "Trade", "cui_input": TRADECENTER})
+    foreign = active.api.post("/companies", {"name": "Gmbh", "country": "DE"})
+    card = Company.objects.get(pk=synced.body["id"])
+    assert card.addresses.exists() and card.financial_years.exists()
+    assert card.representatives.exists()
+    for made in (synced, foreign):
+        card = Company.objects.get(pk=made.body["id"])
+        assert card_read(card.pk, account=active.account) == card_view(card)
+        with pytest.raises(NotFound):
+            card_read(card.pk, account=bob.account)
+    bob.api.put("/addon", {"active": False, "confirm": True})
+    never = bob.api.post("/companies", {"name": "Never synced"}).body
+    card = Company.objects.get(pk=never["id"])
+    assert card_read(card.pk, account=bob.account) == card_view(card) == never
+    assert never["sync"] is None and never["provenance"] == {}
 
 
 def test_a_locked_field_is_409_naming_it_and_a_typo_in_the_cui_is_422(active: Member) -> None:

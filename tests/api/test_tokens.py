@@ -9,6 +9,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from firmsync.cli import cli
 from firmsync.crm.models import ApiToken
@@ -43,6 +45,21 @@ def test_a_revoked_or_unknown_token_authenticates_no_one() -> None:
     _run("token", "revoke", str(token.pk))
     assert token_authenticate(raw) is None
     assert "revoked" in _run("token", "list")
+
+
+def test_a_token_comes_with_its_member_account_and_user_or_not_at_all() -> None:
+    account = create_account(name="Acme", admin_email="ana@acme.ro")
+    token, raw = token_create(email="ana@acme.ro")
+    with CaptureQueriesContext(connection) as queries:
+        found = token_authenticate(raw)
+        assert found is not None and found.membership.account == account
+        assert found.membership.user.username == "ana@acme.ro"
+        assert found.membership.role == "admin" and found.membership.account.plan == "standard"
+    assert len(queries) == 2  # the lookup, and the first use noted
+    user = found.membership.user
+    user.is_active = False
+    user.save()
+    assert token_authenticate(raw) is None
 
 
 def test_last_use_is_kept_to_the_minute() -> None:

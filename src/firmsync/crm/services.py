@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from firmsync.crm.errors import Conflict, Forbidden, Invalid, NotFound
 from firmsync.crm.models import Account, Address, ApiToken, Company, Membership
+from firmsync.crm.rows import one_with
 from firmsync.identity import address as address_id
 from firmsync.identity import cui as cui_id
 
@@ -280,10 +281,12 @@ def token_authenticate(raw: str, *, now: datetime.datetime | None = None) -> Api
     """The token (its member, account and user loaded), or ``None`` when it is unknown,
     revoked or its user inactive. Notes the use, at most once a minute:
     a read must not cost a write each time."""
-    token = (
-        ApiToken.objects.select_related("membership__account", "membership__user")
-        .filter(digest=_digest(raw), revoked_at__isnull=True)
-        .first()
+    # One query for every API request (crm.rows).
+    token = one_with(
+        ApiToken,
+        ("membership", "membership__account", "membership__user"),
+        digest=_digest(raw),
+        revoked_at__isnull=True,
     )
     if token is None or not token.membership.user.is_active:
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +19,15 @@ from django.utils import timezone
 
 from firmsync.crm.errors import Invalid, NotFound
 from firmsync.crm.models import Account, Address, Company
+from firmsync.crm.rows import one_with, rows
 from firmsync.crm.services import ADDRESS_PARTS, EDITABLE
 from firmsync.enrichment.models import (
     AddonSettings,
     Alert,
     CardHistory,
+    FinancialYear,
+    Provenance,
+    Representative,
     SyncState,
     UsageMonth,
     WebhookSubscription,
@@ -69,8 +74,24 @@ def _address(address: Address) -> dict[str, Any]:
 def card_view(card: Company) -> dict[str, Any]:
     """The card as users see it (``sync`` is ``None`` before its first sync)."""
     # (a card without the row raises RelatedObjectDoesNotExist, an AttributeError: None)
-    state = getattr(card, "sync", None)
-    provenance = getattr(card, "provenance", None)
+    return _view(
+        card,
+        getattr(card, "sync", None),
+        getattr(card, "provenance", None),
+        card.addresses.order_by("pk"),
+        card.financial_years.all(),
+        card.representatives.order_by("pk"),
+    )
+
+
+def _view(
+    card: Company,
+    state: SyncState | None,
+    provenance: Provenance | None,
+    addresses: Iterable[Address],
+    years: Iterable[FinancialYear],
+    representatives: Iterable[Representative],
+) -> dict[str, Any]:
     fields = dict.fromkeys((*EDITABLE, *LOCKED))
     return {
         "id": card.pk,
@@ -78,7 +99,7 @@ def card_view(card: Company) -> dict[str, Any]:
         "cui": card.cui,
         **{field: _plain(getattr(card, field)) for field in fields},
         "locked_fields": list(card.locked_fields),
-        "addresses": [_address(a) for a in card.addresses.order_by("pk")],
+        "addresses": [_address(a) for a in addresses],
         "sync": None
         if state is None
         else {
@@ -96,24 +117,27 @@ def card_view(card: Company) -> dict[str, Any]:
             for field, held in (provenance.fields if provenance else {}).items()
         },
         "financial_years": [
-            {"year": f.year, **{k: getattr(f, k) for k in _FIGURES}}
-            for f in card.financial_years.all()
+            {"year": f.year, **{k: getattr(f, k) for k in _FIGURES}} for f in years
         ],
-        "representatives": [{"name": r.name, "role": r.role} for r in card.representatives.all()],
+        "representatives": [{"name": r.name, "role": r.role} for r in representatives],
     }
 
 
 def card_read(card_id: int, *, account: Account) -> dict[str, Any]:
     """:func:`card_view` of the account's card ``card_id`` (another account's: not found),
-    its sync state and provenance read with the card: two queries fewer a read."""
-    card = (
-        Company.objects.select_related("account", "sync", "provenance")
-        .filter(account=account, pk=card_id)
-        .first()
-    )
+    in four queries (``crm.rows``): the API's most frequent read."""
+    card = one_with(Company, ("sync", "provenance"), id=card_id, account=account.pk)
     if card is None:
         raise NotFound(f"no card {card_id}")
-    return card_view(card)
+    card.account = account
+    return _view(
+        card,
+        getattr(card, "sync", None),
+        getattr(card, "provenance", None),
+        rows(Address, company=card.pk, order="id"),
+        rows(FinancialYear, company=card.pk, order="-year"),
+        rows(Representative, company=card.pk, order="id"),
+    )
 
 
 def usage_statement(
