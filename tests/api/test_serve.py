@@ -62,7 +62,7 @@ def test_serve_answers_the_docs_and_a_token_lists_its_accounts_cards(
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [_firmsync(), "serve", "--port", str(port), "--workers", "1"], env=env, text=True
+        [_firmsync(), "serve", "--port", str(port), "--workers", "2"], env=env, text=True
     )
     try:
         _wait_until_up(base, server)
@@ -82,6 +82,16 @@ def test_serve_answers_the_docs_and_a_token_lists_its_accounts_cards(
         listed = api.get("/companies").json()["items"]
         assert [c["name"] for c in listed] == ["Trade"]  # and not Beta's
         assert httpx.get(f"{base}/api/v1/companies").status_code == 401
+        # Each web process listens on the port itself; a second serve there is refused.
+        second = subprocess.run(
+            [_firmsync(), "serve", "--port", str(port), "--no-worker"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 2
+        assert second.stderr.count("\n") == 1 and f"127.0.0.1:{port}" in second.stderr
     finally:
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=60) == 0

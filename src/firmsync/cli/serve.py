@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from typing import Any
@@ -38,6 +39,18 @@ def _refuse_default_key() -> None:
     sys.exit(2)
 
 
+def _refuse_taken_port(host: str, port: int) -> None:
+    """Each web process listens on the port itself (SO_REUSEPORT, below), which the system
+    would also let a second ``firmsync serve`` do silently: a plain bind first says when
+    something already listens there."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        click.echo(f"Refused: cannot listen on {host}:{port} ({error.strerror}).", err=True)
+        sys.exit(2)
+
+
 def _gunicorn(options: dict[str, Any]) -> Any:
     from gunicorn.app.base import BaseApplication
 
@@ -58,12 +71,13 @@ def _gunicorn(options: dict[str, Any]) -> Any:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", type=click.IntRange(min=1), help="Web processes (default: one a core).")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1))
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1))
 @click.option("--no-worker", is_flag=True, help="Serve only (run `firmsync worker` elsewhere).")
 def serve(host: str, port: int, workers: int | None, threads: int, no_worker: bool) -> None:
     """Serve the web and the API (gunicorn, threads) and run the background jobs beside it."""
     ready()
     _refuse_default_key()
+    _refuse_taken_port(host, port)
     from django.db import connections
 
     connections.close_all()  # each web process opens its own
@@ -85,6 +99,10 @@ def serve(host: str, port: int, workers: int | None, threads: int, no_worker: bo
             "workers": workers or os.cpu_count() or 1,
             "threads": threads,
             "worker_class": "gthread",
+            # A listening socket a process, so the system spreads the connections over
+            # the processes; on one shared socket, the process that wakes first accepts
+            # most of a client pool's kept-alive connections and serves them alone.
+            "reuse_port": True,
             "timeout": 60,
             "errorlog": "-",
             "when_ready": announce,
