@@ -104,6 +104,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Parameters sent apart from the statement, and a statement run five times on a
+    # connection prepared there: PostgreSQL then plans the API's lookups once a connection
+    # instead of once a request (Django's defaults suit a pooler in transaction mode, which
+    # firmsync does not use; its connections persist, CONN_MAX_AGE above).
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DATABASE_ROUTERS = ["firmsync.project.routers.RegisterRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
