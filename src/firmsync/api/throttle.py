@@ -3,21 +3,23 @@
 Written here rather than with django-ninja's ``AuthRateThrottle``: that one reads a list of
 timestamps from the cache, changes it and writes it back, so concurrent requests (gunicorn's
 threads and processes) overwrite each other's counts, and it keeps its per-request state on
-the shared throttle object. This one counts a fixed window with the cache's atomic ``incr``
-(Redis at scale; in one process's memory on the embedded default) and keeps the wait of the
-request it refused in the thread.
-"""
+the shared throttle object. This one counts a fixed window atomically: in Redis when the
+queue is Redis (shared by every web process; ``INCR`` and ``EXPIRE`` in one round trip,
+where the cache's ``add`` and ``incr`` take three), else in the process's memory through
+the cache. It keeps the wait of the request it refused in the thread."""
 
 from __future__ import annotations
 
 import math
 import threading
 import time
+from functools import cache
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache as django_cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
+from redis import Redis
 
 from firmsync.crm.models import ApiToken
 
@@ -36,6 +38,29 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), _PERIODS[period.strip()[:1]]
 
 
+@cache
+def _redis() -> Redis | None:
+    """A client of the cache's Redis (``None``: the cache is the process's memory)."""
+    held = settings.CACHES["default"]
+    if not held["BACKEND"].endswith("RedisCache"):
+        return None
+    return Redis.from_url(held["LOCATION"])
+
+
+def _count(key: str, seconds: int) -> int:
+    """The key's count after this request; the key lasts ``seconds`` after its last one."""
+    client = _redis()
+    if client is not None:
+        counted, _ = client.pipeline(transaction=False).incr(key).expire(key, seconds).execute()
+        return int(counted)
+    django_cache.add(key, 0, timeout=seconds)
+    try:
+        return django_cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        django_cache.add(key, 1, timeout=seconds)
+        return 1
+
+
 class TokenRate(BaseThrottle):
     """At most ``settings.FIRMSYNC_API_RATE`` requests a token in each window."""
 
@@ -50,13 +75,7 @@ class TokenRate(BaseThrottle):
         now = time.time()
         window = int(now // seconds)
         key = f"firmsync:rate:{token.digest[:16]}:{seconds}:{window}"
-        cache.add(key, 0, timeout=seconds + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.add(key, 1, timeout=seconds + 1)
-            count = 1
-        if count <= limit:
+        if _count(key, seconds + 1) <= limit:
             return True
         self._refused.wait = (window + 1) * seconds - now
         return False
