@@ -10,15 +10,12 @@ from ninja import Field, Router, Schema
 
 from firmsync.api.errors import responses
 from firmsync.api.types import Line40, Line60, Typed
-from firmsync.crm.errors import Invalid, NotFound
-from firmsync.enrichment.services.register import register_facts, register_search
+from firmsync.enrichment.services.register import register_facts, register_typeahead
 from firmsync.sources.facts import CompanyFacts
 
 __all__ = ["router"]
 
 router = Router(tags=["registry"])
-
-TYPEAHEAD = 10
 
 
 class Hit(Schema):
@@ -36,28 +33,6 @@ class Hits(Schema):
     items: list[Hit]
 
 
-def _looks_like_cui(typed: str) -> bool:
-    """
-    >>> _looks_like_cui("RO 18547290"), _looks_like_cui("1854"), _looks_like_cui("Acme 2")
-    (True, True, False)
-    """
-    digits = typed.upper().removeprefix("RO").replace(" ", "")
-    return digits.isdigit() and digits.isascii()
-
-
-def _facts_hit(facts: CompanyFacts) -> dict[str, Any]:
-    address = facts.address
-    return {
-        "cui": facts.cui,
-        "reg_number": facts.reg_number,
-        "name": facts.name,
-        "county": address.county if address else None,
-        "locality": address.locality if address else None,
-        "status": facts.status,
-        "probability": None,
-    }
-
-
 @router.get(
     "/search", response=responses({200: Hits}), summary="Typeahead: the top 10 by name or CUI"
 )
@@ -66,17 +41,7 @@ def search(
     q: Typed,
     county: Line60 | None = None,
 ) -> dict[str, Any]:
-    if _looks_like_cui(q):
-        try:
-            return {"decision": "cui", "items": [_facts_hit(register_facts(q))]}
-        except (NotFound, Invalid):  # digits still being typed: nothing yet
-            return {"decision": "none", "items": []}
-    found = register_search(q, county=county, shown=TYPEAHEAD).to_dict()
-    keys = ("cui", "reg_number", "name", "county", "locality", "status", "probability")
-    return {
-        "decision": found["decision"],
-        "items": [{k: c[k] for k in keys} for c in found["candidates"]],
-    }
+    return register_typeahead(q, county=county)
 
 
 @router.get(

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from firmsync.sources.facts import CompanyFacts
 
 __all__ = [
+    "looks_like_cui",
     "name_index_build",
     "name_index_follow",
     "register_examples",
@@ -32,6 +33,7 @@ __all__ = [
     "register_search",
     "register_search_many",
     "register_stats",
+    "register_typeahead",
 ]
 
 _opened = threading.local()  # (a connection and an open index are not shared by threads)
@@ -102,6 +104,48 @@ def register_search(
     if shown is None:
         return matcher.match(name, county or None, locality or None)
     return matcher.match(name, county or None, locality or None, shown=shown)
+
+
+TYPEAHEAD = 10  # candidates a typeahead shows
+_HIT = ("cui", "reg_number", "name", "county", "locality", "status", "probability")
+
+
+def looks_like_cui(typed: str) -> bool:
+    """
+    >>> looks_like_cui("RO 18547290"), looks_like_cui("1854"), looks_like_cui("Acme 2")
+    (True, True, False)
+    """
+    digits = typed.upper().removeprefix("RO").replace(" ", "")
+    return digits.isdigit() and digits.isascii()
+
+
+def register_typeahead(typed: str, *, county: str | None = None) -> dict[str, Any]:
+    """What a new card's name or CUI box offers as the user types: a CUI typed in full gives
+    that company (``decision`` ``cui``), digits still being typed give nothing, a name gives
+    the matcher's decision and its top :data:`TYPEAHEAD` candidates. Each item has
+    ``cui``, ``reg_number``, ``name``, ``county``, ``locality``, ``status`` and
+    ``probability`` (``None`` for a CUI)."""
+    if looks_like_cui(typed):
+        try:
+            facts = register_facts(typed)
+        except (NotFound, Invalid):  # digits still being typed: nothing yet
+            return {"decision": "none", "items": []}
+        address = facts.address
+        hit = {
+            "cui": facts.cui,
+            "reg_number": facts.reg_number,
+            "name": facts.name,
+            "county": address.county if address else None,
+            "locality": address.locality if address else None,
+            "status": facts.status,
+            "probability": None,
+        }
+        return {"decision": "cui", "items": [hit]}
+    found = register_search(typed, county=county, shown=TYPEAHEAD).to_dict()
+    return {
+        "decision": found["decision"],
+        "items": [{key: c[key] for key in _HIT} for c in found["candidates"]],
+    }
 
 
 def register_search_many(
