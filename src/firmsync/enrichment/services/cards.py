@@ -28,6 +28,7 @@ __all__ = [
     "create_cards",
     "delete_card",
     "link_card",
+    "reject_candidates",
     "request_card_sync",
     "update_card",
 ]
@@ -93,6 +94,15 @@ def link_card(card: Company, cui: str, *, request: Request = _default_request) -
     )
     if _active(card.account_id):
         request(card.pk)
+
+
+def reject_candidates(card: Company, *, request: Request = _default_request) -> None:
+    """The user's "none of these" on a card in review: the card stops being matched by name
+    — its CUI box gets ``x``, the user's opt-out (DESIGN §5) — until they type its CUI."""
+    state = SyncState.objects.filter(company=card).first()
+    if state is None or state.state != SyncState.State.REVIEW:
+        raise Invalid("cui", "the card is not waiting for a choice of company")
+    update_card(card, {"cui_input": "x"}, request=request)
 
 
 @dataclass(frozen=True)
