@@ -14,11 +14,12 @@ WEB = Path(__file__).resolve().parents[2] / "src" / "firmsync" / "web"
 PO = WEB / "locale" / "ro" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 CEDILLA = re.compile("[şţŞŢ]")
+KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) (\".*\")$")
 
 
 def entries(text: str) -> list[dict[str, str]]:
     """A .po file's entries: ``msgctxt``, ``msgid``, ``msgstr`` (continuation lines joined)
-    and ``flags``."""
+    and ``flags``; a plural one has ``msgid_plural`` and ``msgstr[n]`` instead of ``msgstr``."""
     found = []
     for block in text.split("\n\n"):
         entry: dict[str, str] = {"flags": ""}
@@ -28,7 +29,7 @@ def entries(text: str) -> list[dict[str, str]]:
                 entry["flags"] += line[2:]
             elif line.startswith("#"):
                 continue
-            elif match := re.match(r"(msgctxt|msgid|msgstr(?:\[\d\])?) (\".*\")$", line):
+            elif match := re.match(KEYWORD, line):
                 key = match.group(1)
                 entry[key] = ast.literal_eval(match.group(2))
             elif line.startswith('"') and key:
@@ -66,6 +67,11 @@ def test_the_compiled_catalogue_is_up_to_date() -> None:
     with MO.open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
     for entry in entries(PO.read_text(encoding="utf-8")):
+        if "msgid_plural" in entry:
+            for n, form in ((1, "msgstr[0]"), (2, "msgstr[1]"), (20, "msgstr[2]")):
+                got = catalogue.ngettext(entry["msgid"], entry["msgid_plural"], n)
+                assert got == entry[form], entry["msgid"]
+            continue
         if "msgctxt" in entry:
             got = catalogue.pgettext(entry["msgctxt"], entry["msgid"])
         else:

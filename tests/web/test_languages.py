@@ -20,7 +20,7 @@ TEXT = re.compile(r'>([^<]+)<|(?:aria-label|title)="([^"]+)"')
 def shown_texts(page: str) -> set[str]:
     """The texts a reader meets: between tags, and in labels and titles."""
     found = set()
-    for between, attribute in TEXT.findall(page.split("<body", 1)[1]):
+    for between, attribute in TEXT.findall(page.split("<body", 1)[-1]):  # (or a fragment)
         for text in (between, attribute):
             for part in re.split(r"\s*(?:\n|·|→|—)\s*", html.unescape(text)):
                 if part.strip():
@@ -30,7 +30,11 @@ def shown_texts(page: str) -> set[str]:
 
 def foreign(page: str, *, to: str) -> set[str]:
     """Catalogue strings left in the other language (``to``: the page's)."""
-    pairs = [(e["msgid"], e["msgstr"]) for e in entries(PO.read_text(encoding="utf-8"))]
+    pairs = [
+        (e["msgid"], e["msgstr"])
+        for e in entries(PO.read_text(encoding="utf-8"))
+        if "msgid_plural" not in e  # (counted sentences: their numbers are no word to find)
+    ]
     other = {
         (source if to == "ro" else target).rstrip(":")
         for source, target in pairs
@@ -48,6 +52,8 @@ def _pages(member: Member, language: str) -> list[str]:
         client.get("/", {"q": "no such company"}).text,
         client.get(f"/companies/{synced['id']}/").text,
         client.get(f"/companies/{stopped['id']}/").text,
+        client.get("/companies/new/").text,
+        client.get("/companies/review/").text,
         Client(headers={"Accept-Language": language}).get("/login/").text,
         Client(headers={"Accept-Language": language}).get("/password-reset/").text,
     ]
@@ -60,6 +66,11 @@ def test_no_string_of_the_other_language(active: Member, language: str) -> None:
         assert foreign(page, to=language) == set()
         # (and the check reads the page: the page's own language is found in it)
         assert foreign(page, to="en" if language == "ro" else "ro")
+    client = browser(active, language)
+    for typed in ("zzqx yyvw", "cardio force", f"RO {TRADECENTER}"):  # fragments, for htmx
+        fragment = client.get("/companies/typeahead/", {"name": typed}).text
+        assert foreign(fragment, to=language) == set()
+        assert foreign(fragment, to="en" if language == "ro" else "ro")
 
 
 def test_the_check_finds_an_untranslated_string() -> None:

@@ -16,9 +16,9 @@ from firmsync.enrichment.selectors import card_history, card_summary, card_view,
 from firmsync.web import labels
 from firmsync.web.access import member_view
 from firmsync.web.card import card_context
-from firmsync.web.forms import CompanyFilter
+from firmsync.web.forms import CONTACT_FIELDS, CardForm, CompanyFilter
 
-__all__ = ["company_card", "company_list"]
+__all__ = ["card_page", "company_card", "company_list", "review_queue"]
 
 PER_PAGE = 25
 
@@ -63,5 +63,24 @@ def company_card(request: HttpRequest, card_id: int, *, account: Any) -> HttpRes
         card = card_of(card_id, account=account)
     except NotFound:
         raise Http404 from None  # another account's card is exactly a missing one
-    context = card_context(card_view(card), card_history(card).items)
-    return render(request, "web/companies/card.html", context)
+    return card_page(request, card)
+
+
+def card_page(
+    request: HttpRequest, card: Any, form: CardForm | None = None, *, status: int = 200
+) -> HttpResponse:
+    """The card page; ``form``: the edit form as the user sent it back, with its errors."""
+    view = card_view(card)
+    if form is None:
+        form = CardForm(initial={field: view[field] for field in CONTACT_FIELDS})
+    context = {**card_context(view, card_history(card).items), "form": form}
+    return render(request, "web/companies/card.html", context, status=status)
+
+
+@member_view
+def review_queue(request: HttpRequest, *, account: Any) -> HttpResponse:
+    """The cards waiting for the user to choose their company, each with its candidates."""
+    cards = cards_query(account, state="review", sort="-updated")
+    page = Paginator(cards, PER_PAGE).get_page(request.GET.get("page"))
+    views = [card_context(card_view(card), []) for card in page.object_list]
+    return render(request, "web/companies/review.html", {"page": page, "cards": views})

@@ -8,9 +8,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from firmsync.web.labels import SORTS, STATES, STATUSES
+from firmsync.web.labels import FIELDS, SORTS, STATES, STATUSES
 
-__all__ = ["CompanyFilter"]
+__all__ = ["CONTACT_FIELDS", "CardForm", "CompanyFilter"]
+
+# What a user types on a card; the synchronised fields are the add-on's (read-only on the card).
+CONTACT_FIELDS = (
+    "name",
+    "cui_input",
+    "country",
+    "county",
+    "locality",
+    "phone",
+    "email",
+    "website",
+    "notes",
+)
 
 
 def _any(choices: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -35,3 +48,41 @@ class CompanyFilter(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: data.get(name) or "" for name in ("q", "state", "status", "county", "sort")}
+
+
+def _text(field: str, *, required: bool = False, **attrs: str) -> forms.CharField:
+    return forms.CharField(
+        label=FIELDS[field],
+        required=required,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", **attrs}),
+    )
+
+
+class CardForm(forms.Form):
+    """A card's contact fields, as a new card and the card page's edit form take them; the
+    service checks the values (a CUI's check digit, lengths) and says which one is wrong."""
+
+    name = _text("name", required=True)
+    cui_input = _text("cui_input", inputmode="text", placeholder="RO 12345678")
+    country = forms.CharField(
+        label=FIELDS["country"],
+        initial="RO",
+        help_text=_("Two letters; RO for a Romanian company"),
+        widget=forms.TextInput(attrs={"size": 2, "autocomplete": "country"}),
+    )
+    county = _text("county")
+    locality = _text("locality")
+    phone = _text("phone", type="tel", autocomplete="tel")
+    email = forms.CharField(
+        label=FIELDS["email"],
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    website = _text("website", type="url")
+    notes = forms.CharField(
+        label=FIELDS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_country(self) -> str:
+        return (self.cleaned_data.get("country") or "RO").upper()

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from firmsync.web import companies
+from firmsync.web import actions, companies, new
 
 app_name = "web"
 
@@ -47,5 +47,13 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("", companies.company_list, name="companies"),
+    path("companies/new/", new.company_new, name="company_new"),
+    path("companies/typeahead/", new.typeahead, name="typeahead"),
+    path("companies/review/", companies.review_queue, name="review"),
     path("companies/<int:card_id>/", companies.company_card, name="company"),
+    path("companies/<int:card_id>/edit/", actions.company_edit, name="company_edit"),
+    path("companies/<int:card_id>/sync/", actions.company_sync, name="company_sync"),
+    path("companies/<int:card_id>/link/", actions.company_link, name="company_link"),
+    path("companies/<int:card_id>/reject/", actions.company_reject, name="company_reject"),
+    path("companies/<int:card_id>/state/", actions.sync_state, name="company_state"),
 ]
