@@ -33,9 +33,7 @@ def test_create_syncs_the_card_and_get_shows_locks_with_source_and_date(active: 
     assert all(set(r) == {"name", "role"} for r in card["representatives"])
 
 
-def test_the_api_reads_a_card_as_every_other_surface_shows_it(
-    active: Member, bob: Member
-) -> None:
+def test_the_api_reads_a_card_as_every_other_surface_shows_it(active: Member, bob: Member) -> None:
     synced = active.api.post("/companies", {"name": "Trade", "cui_input": TRADECENTER})
     foreign = active.api.post("/companies", {"name": "Gmbh", "country": "DE"})
     card = Company.objects.get(pk=synced.body["id"])

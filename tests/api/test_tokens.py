@@ -49,7 +49,7 @@ def test_a_revoked_or_unknown_token_authenticates_no_one() -> None:
 
 def test_a_token_comes_with_its_member_account_and_user_or_not_at_all() -> None:
     account = create_account(name="Acme", admin_email="ana@acme.ro")
-    token, raw = token_create(email="ana@acme.ro")
+    _, raw = token_create(email="ana@acme.ro")
     with CaptureQueriesContext(connection) as queries:
         found = token_authenticate(raw)
         assert found is not None and found.membership.account == account
