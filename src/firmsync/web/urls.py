@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from firmsync.web import actions, companies, new
+from firmsync.web import actions, companies, new, settings
 
 app_name = "web"
 
@@ -56,4 +56,8 @@ urlpatterns = [
     path("companies/<int:card_id>/link/", actions.company_link, name="company_link"),
     path("companies/<int:card_id>/reject/", actions.company_reject, name="company_reject"),
     path("companies/<int:card_id>/state/", actions.sync_state, name="company_state"),
+    path("settings/company-completion/", settings.addon_page, name="addon"),
+    path("settings/company-completion/switch/", settings.addon_switch, name="addon_switch"),
+    path("settings/company-completion/settings/", settings.addon_settings, name="addon_settings"),
+    path("settings/company-completion/progress/", settings.addon_progress, name="addon_progress"),
 ]
