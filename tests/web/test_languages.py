@@ -55,6 +55,7 @@ def _pages(member: Member, language: str) -> list[str]:
         client.get("/companies/new/").text,
         client.get("/companies/review/").text,
         client.get("/settings/company-completion/").text,
+        client.get("/usage/").text,
         client.post("/settings/company-completion/switch/", {"active": "off"}).text,
         Client(headers={"Accept-Language": language}).get("/login/").text,
         Client(headers={"Accept-Language": language}).get("/password-reset/").text,
