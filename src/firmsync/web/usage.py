@@ -26,7 +26,7 @@ def _last_months(month: str, count: int = 12) -> list[str]:
     """
     year, number = (int(part) for part in month.split("-"))
     found = []
-    for _ in range(count):
+    for _step in range(count):
         found.append(f"{year:04d}-{number:02d}")
         year, number = (year - 1, 12) if number == 1 else (year, number - 1)
     return found[::-1]
