@@ -138,6 +138,7 @@ def test_a_status_change_raises_an_alert(
     sync_cards([card], live)
     alert = Alert.objects.get(company=card)
     assert alert.kind == "status" and "inactive" in alert.message
+    assert alert.params == {"card": "Trade", "field": "status", "old": "active", "new": "inactive"}
 
 
 def test_the_cap_pauses_new_companies_until_next_month(

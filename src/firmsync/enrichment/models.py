@@ -181,7 +181,9 @@ class Alert(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="alerts")
     company = models.ForeignKey(Company, null=True, on_delete=models.CASCADE)
     kind = models.CharField(max_length=30)  # status, vat, efactura, name, address, usage
-    message = models.TextField()
+    message = models.TextField()  # in English, for the API and webhooks
+    # What the message says, as values, so the web can say it in the user's language.
+    params = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True)
     read = models.BooleanField(default=False)
 

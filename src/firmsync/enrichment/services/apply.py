@@ -261,7 +261,8 @@ def _fields(
             log[name] = [_json(old), written]
             if name in _ALERTS and not first_sync and held is not None:
                 message = f"{card.name}: {name} changed from {old} to {value}"
-                writes.alerts.append(_alert(card, _ALERTS[name], message))
+                params = {"card": card.name, "field": name, "old": _json(old), "new": written}
+                writes.alerts.append(_alert(card, _ALERTS[name], message, params))
             changes[name] = value
         replaced = held["replaced"] if held is not None else _json(old)
         kept[name] = {"source": source, "as_of": as_of, "written": written, "replaced": replaced}
@@ -270,8 +271,14 @@ def _fields(
     return changes
 
 
-def _alert(card: Company, kind: str, message: str) -> Alert:
-    return Alert(account_id=card.account_id, company_id=card.pk, kind=kind, message=message)
+def _alert(card: Company, kind: str, message: str, params: dict[str, Any] | None = None) -> Alert:
+    return Alert(
+        account_id=card.account_id,
+        company_id=card.pk,
+        kind=kind,
+        message=message,
+        params=params or {"card": card.name},
+    )
 
 
 def _registered_office(

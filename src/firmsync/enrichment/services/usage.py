@@ -130,6 +130,7 @@ def meter(fetched: Iterable[tuple[Company, str]], prices: Prices, moment: dateti
                     account_id=account,
                     kind="usage",
                     message=f"{mark:,} companies this month: {share}% of the {included:,} included",
+                    params={"companies": mark, "share": share, "included": included},
                 )
                 emit_alerts([alert])  # usage.threshold
     return new

@@ -268,6 +268,7 @@ def _gave_up(subscription: WebhookSubscription) -> None:
             account_id=fresh.account_id,
             kind="webhook",
             message=f"webhook {fresh.pk} ({fresh.url}) disabled: {fresh.disabled_reason}",
+            params={"url": fresh.url, "failed": fresh.failed_in_a_row},
         )
         fresh.save(update_fields=["failed_in_a_row", "active", "disabled_reason"])
         emit_alerts([alert])
