@@ -56,6 +56,7 @@ def _pages(member: Member, language: str) -> list[str]:
         client.get("/companies/review/").text,
         client.get("/settings/company-completion/").text,
         client.get("/usage/").text,
+        client.get("/alerts/").text,
         client.post("/settings/company-completion/switch/", {"active": "off"}).text,
         Client(headers={"Accept-Language": language}).get("/login/").text,
         Client(headers={"Accept-Language": language}).get("/password-reset/").text,

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from firmsync.web import actions, companies, new, settings, usage
+from firmsync.web import actions, alerts, companies, new, settings, usage
 
 app_name = "web"
 
@@ -57,6 +57,9 @@ urlpatterns = [
     path("companies/<int:card_id>/reject/", actions.company_reject, name="company_reject"),
     path("companies/<int:card_id>/state/", actions.sync_state, name="company_state"),
     path("usage/", usage.usage_page, name="usage"),
+    path("alerts/", alerts.alerts_list, name="alerts"),
+    path("alerts/read/", alerts.alerts_read, name="alerts_read"),
+    path("alerts/<int:alert_id>/read/", alerts.alert_read, name="alert_read"),
     path("settings/company-completion/", settings.addon_page, name="addon"),
     path("settings/company-completion/switch/", settings.addon_switch, name="addon_switch"),
     path("settings/company-completion/settings/", settings.addon_settings, name="addon_settings"),
