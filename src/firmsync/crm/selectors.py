@@ -12,7 +12,14 @@ from django.db.models import QuerySet
 from firmsync.crm.errors import NotFound
 from firmsync.crm.models import Account, ApiToken, Company, Membership
 
-__all__ = ["account_named", "card_of", "cards_of", "membership_of", "tokens_of"]
+__all__ = [
+    "account_named",
+    "card_of",
+    "cards_of",
+    "members_of",
+    "membership_of",
+    "tokens_of",
+]
 
 
 def account_named(name: str) -> Account:
@@ -46,6 +53,12 @@ def card_of(card_id: int, *, account: Account | None) -> Company:
     if card is None:
         raise NotFound(f"no card {card_id}")
     return card
+
+
+def members_of(account: Account) -> list[Membership]:
+    """The account's members, administrators first, then by address."""
+    members = Membership.objects.select_related("user").filter(account=account)
+    return sorted(members, key=lambda m: (m.role != Membership.Role.ADMIN, m.user.username))
 
 
 def tokens_of(*, account: Account | None = None, email: str | None = None) -> list[ApiToken]:

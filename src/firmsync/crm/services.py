@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +34,7 @@ __all__ = [
     "create_account",
     "create_company",
     "delete_company",
+    "member_invite",
     "token_authenticate",
     "token_create",
     "token_revoke",
@@ -154,6 +156,18 @@ def add_member(
         if Membership.objects.filter(account=account, user=user).exists():
             raise Conflict(f"{email} is a member of {account.name!r} already")
         return Membership.objects.create(account=account, user=user, role=role)
+
+
+def member_invite(
+    account: Account, user: AbstractBaseUser, *, email: str, role: str = Membership.Role.MEMBER
+) -> Membership:
+    """An administrator adds someone to the account (they choose their password through
+    "forgot your password?"); anyone else is refused."""
+    if not Membership.objects.filter(
+        account=account, user=user, role=Membership.Role.ADMIN
+    ).exists():
+        raise Forbidden(f"only an administrator of {account.name!r} adds members")
+    return add_member(account=account, email=email, role=role)
 
 
 def create_company(account: Account, *, name: str, **fields: Any) -> Company:
@@ -297,11 +311,16 @@ def token_authenticate(raw: str, *, now: datetime.datetime | None = None) -> Api
     return token
 
 
-def token_revoke(*, token_id: int, account: Account | None = None) -> ApiToken:
-    """Revoke a token (of ``account``; ``None``: the operator); it stops working at once."""
+def token_revoke(
+    *, token_id: int, account: Account | None = None, email: str | None = None
+) -> ApiToken:
+    """Revoke a token (of ``account``, and of the user ``email`` when given — a member
+    revokes their own; ``None``: the operator); it stops working at once."""
     tokens = ApiToken.objects.filter(pk=token_id)
     if account is not None:
         tokens = tokens.filter(membership__account=account)
+    if email is not None:
+        tokens = tokens.filter(membership__user__username=email.strip().lower())
     token = tokens.first()
     if token is None:
         raise NotFound(f"no token {token_id}")
