@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from firmsync.web import actions, alerts, companies, new, settings, usage
+from firmsync.web import actions, alerts, companies, members, new, settings, tokens, usage, webhooks
 
 app_name = "web"
 
@@ -60,6 +60,20 @@ urlpatterns = [
     path("alerts/", alerts.alerts_list, name="alerts"),
     path("alerts/read/", alerts.alerts_read, name="alerts_read"),
     path("alerts/<int:alert_id>/read/", alerts.alert_read, name="alert_read"),
+    path("settings/tokens/", tokens.tokens_page, name="tokens"),
+    path("settings/tokens/new/", tokens.token_new, name="token_new"),
+    path("settings/tokens/<int:token_id>/revoke/", tokens.token_remove, name="token_revoke"),
+    path("settings/members/", members.members_page, name="members"),
+    path("settings/members/add/", members.member_add, name="member_add"),
+    path("settings/webhooks/", webhooks.webhooks_page, name="webhooks"),
+    path("settings/webhooks/new/", webhooks.webhook_new, name="webhook_new"),
+    path("settings/webhooks/<int:webhook_id>/", webhooks.webhook_log, name="webhook_log"),
+    path(
+        "settings/webhooks/<int:webhook_id>/test/", webhooks.webhook_send_test, name="webhook_test"
+    ),
+    path(
+        "settings/webhooks/<int:webhook_id>/remove/", webhooks.webhook_remove, name="webhook_remove"
+    ),
     path("settings/company-completion/", settings.addon_page, name="addon"),
     path("settings/company-completion/switch/", settings.addon_switch, name="addon_switch"),
     path("settings/company-completion/settings/", settings.addon_settings, name="addon_settings"),
