@@ -22,6 +22,7 @@ settings. Defaults give the embedded single-machine setup: everything under ``./
 | ``FIRMSYNC_PRICE_EACH`` | ``0.003`` EUR per company beyond |
 | ``FIRMSYNC_API_RATE`` | ``600/m``: requests a minute per API token (``/s``, ``/h``, ``/d`` too) |
 | ``FIRMSYNC_EMAIL_URL`` | ``console://``: e-mail (password resets) printed; ``smtp://…`` sends it |
+| ``FIRMSYNC_HTTPS`` | ``false``; ``true`` when users reach firmsync over HTTPS (a proxy in front says so with ``X-Forwarded-Proto``): secure cookies, HSTS, HTTP redirected |
 
 One process of the deployment sends ANAF's requests at a time, the one that holds the
 fetcher's lease: in Redis when the queue is Redis, else in the CRM's database
@@ -57,6 +58,7 @@ class Config:
     price_each: str
     api_rate: str  # "600/m": requests per API token per second, minute, hour or day
     email_url: str  # console:// or smtp(s)://user:password@host:port?from=address
+    https: bool  # served over HTTPS: secure cookies and HSTS
 
     @property
     def lease_url(self) -> str:
@@ -90,4 +92,5 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         price_each=env.get("FIRMSYNC_PRICE_EACH", "0.003"),
         api_rate=env.get("FIRMSYNC_API_RATE", "600/m"),
         email_url=env.get("FIRMSYNC_EMAIL_URL", "console://"),
+        https=env.get("FIRMSYNC_HTTPS", "false").lower() in ("1", "true", "yes"),
     )
