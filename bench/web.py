@@ -3,7 +3,7 @@
     python bench/web.py --data DIR [--typed 2000] [--cards 200] [--postgres URL]
 
 ``DIR`` is a data folder prepared by ``firmsync demo`` (its register imported and its
-names indexed, its demo account made): ``firmsync demo --companies 200000`` for the demo's
+names indexed, its demo account made): ``firmsync demo --no-serve`` for the demo's
 size, ``--companies 4200000`` for the whole country's. In one process, through Django's
 test client — every middleware, the view, the template; no network —, this times:
 

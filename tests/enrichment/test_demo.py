@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from firmsync.cli import cli
+from firmsync.crm.models import Membership
 from firmsync.enrichment.models import SyncState
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,10 +20,18 @@ def test_the_demo_prepares_everything_offline(
     monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
     monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("FIRMSYNC_ANAF_BASE_URL", "http://127.0.0.1:9")  # never asked
-    result = CliRunner().invoke(cli, ["demo", "--companies", "300"], catch_exceptions=False)
+    demo = ["demo", "--companies", "3000", "--no-serve"]
+    result = CliRunner().invoke(cli, demo, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "Demo account 'Demo'" in result.stdout
+    assert "Demo account 'Demo'" in result.stdout and "ana@firmsync.local" in result.stdout
     states = dict(SyncState.objects.values_list("company__name", "state"))
     assert states["Client by CUI"] == "synced" and states["Opted out"] == "stopped"
-    again = CliRunner().invoke(cli, ["demo", "--companies", "300"], catch_exceptions=False)
-    assert again.exit_code == 0 and SyncState.objects.count() == 3  # prepared once
+    assert states["A CUI no one knows"] == "not_found" and states["Müller GmbH"] == "foreign"
+    assert states["Brutăria Zzyzx Imaginară"] == "no_match"
+    assert {"synced", "review", "no_match", "not_found", "foreign", "stopped"} <= set(
+        states.values()
+    )
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {"demo@firmsync.local": "admin", "ana@firmsync.local": "member"}
+    again = CliRunner().invoke(cli, demo, catch_exceptions=False)
+    assert again.exit_code == 0 and SyncState.objects.count() == len(states)  # prepared once

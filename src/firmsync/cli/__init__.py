@@ -38,7 +38,8 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
     ),
     "demo": (
         "firmsync.cli.demo:demo",
-        "Prepare a sample register (generated, in the official formats) and show its stats.",
+        "Prepare a sample register (generated, in the official formats) and a demo account, "
+        "then serve the web UI and the API with a worker until Ctrl-C — offline.",
     ),
     "dev": (
         "firmsync.cli.dev:dev",
