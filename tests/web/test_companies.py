@@ -81,6 +81,10 @@ def test_a_synced_card_shows_locks_with_source_and_date(active: Member) -> None:
     english = browser(active, "en").get(f"/companies/{card_id}/").text
     assert "synced" in english and 'aria-label="locked"' in english
     assert "Sept. 2, 2026" in english
+    # The financial history: a bar a year with its figure, and the same figures in the table.
+    years = re.findall(r'<th scope="row">(\d{4})</th>', english)
+    bars = re.findall(r"<rect [^>]*><title>(\d{4}): ([\d,]+)</title>", english)
+    assert len(years) >= 2 and sorted(years) == [year for year, _ in bars]
 
 
 def test_an_opted_out_card_says_why_it_is_stopped(active: Member) -> None:

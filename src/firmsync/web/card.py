@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from firmsync.web import labels
+from firmsync.web.charts import bars
 
 __all__ = ["card_context", "shown"]
 
@@ -139,6 +140,12 @@ def card_context(view: dict[str, Any], history: list[Any]) -> dict[str, Any]:
             {"year": y["year"], **{k: shown(y.get(k), k) for k in (*MONEY, "employees")}}
             for y in view["financial_years"]
         ],
+        "turnover_chart": bars(
+            [(str(y["year"]), y.get("turnover") or 0) for y in reversed(view["financial_years"])],
+            shown=lambda value: shown(int(value), "turnover"),
+        )
+        if len(view["financial_years"]) > 1
+        else None,
         "representatives": view["representatives"],
         "history": [
             {

@@ -4,6 +4,7 @@ in a table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["Bar", "bars"]
@@ -23,14 +24,19 @@ class Bar:
 
 
 def bars(
-    points: list[tuple[str, float]], *, line: float | None = None, title: str = ""
+    points: list[tuple[str, float]],
+    *,
+    line: float | None = None,
+    title: str = "",
+    shown: Callable[[float], str] = "{:g}".format,
 ) -> dict[str, object]:
     """The geometry of a bar chart of ``points`` (label, value) on a 640×160 canvas, and a
-    horizontal line at ``line`` (say, what a plan includes). Negative values are drawn as 0.
+        horizontal line at ``line`` (say, what a plan includes); each bar's title says its value
+    as ``shown`` writes it. Negative values are drawn as 0.
 
-    >>> chart = bars([("a", 1), ("b", 3)], line=2)
-    >>> [round(b.height) for b in chart["bars"]], round(chart["line_y"])
-    ([53, 160], 53)
+        >>> chart = bars([("a", 1), ("b", 3)], line=2)
+        >>> [round(b.height) for b in chart["bars"]], round(chart["line_y"])
+        ([53, 160], 53)
     """
     top = max([v for _, v in points] + [line or 0, 1])
     step = WIDTH / max(len(points), 1)
