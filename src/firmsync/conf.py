@@ -22,7 +22,7 @@ settings. Defaults give the embedded single-machine setup: everything under ``./
 | ``FIRMSYNC_PRICE_EACH`` | ``0.003`` EUR per company beyond |
 | ``FIRMSYNC_API_RATE`` | ``600/m``: requests a minute per API token (``/s``, ``/h``, ``/d`` too) |
 | ``FIRMSYNC_EMAIL_URL`` | ``console://``: e-mail (password resets) printed; ``smtp://…`` sends it |
-| ``FIRMSYNC_HTTPS`` | ``false``; ``true`` when users reach firmsync over HTTPS (a proxy in front says so with ``X-Forwarded-Proto``): secure cookies, HSTS, HTTP redirected |
+| ``FIRMSYNC_HTTPS`` | ``false``; ``true`` over HTTPS (behind a proxy): secure cookies, HSTS |
 
 One process of the deployment sends ANAF's requests at a time, the one that holds the
 fetcher's lease: in Redis when the queue is Redis, else in the CRM's database
