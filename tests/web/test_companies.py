@@ -7,15 +7,9 @@ import re
 
 import pytest
 
-from .conftest import CARDIOFORCE, TRADECENTER, Member, browser
+from .conftest import CARDIOFORCE, TRADECENTER, Member, add_card, browser
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _card(member: Member, name: str, cui: str = "", **fields: str) -> int:
-    made = member.api.post("/companies", {"name": name, "cui_input": cui, **fields})
-    assert made.status_code == 201, made.body
-    return made.body["id"]
 
 
 def _names(html: str) -> list[str]:
@@ -23,8 +17,8 @@ def _names(html: str) -> list[str]:
 
 
 def test_the_list_shows_the_accounts_cards_only(ana: Member, bob: Member) -> None:
-    _card(ana, "Acme Client")
-    _card(bob, "Beta Client")
+    add_card(ana, "Acme Client")
+    add_card(bob, "Beta Client")
     page = browser(ana).get("/")
     assert page.status_code == 200
     assert _names(page.text) == ["Acme Client"]
@@ -33,8 +27,8 @@ def test_the_list_shows_the_accounts_cards_only(ana: Member, bob: Member) -> Non
 
 def test_the_list_searches_filters_and_sorts(ana: Member) -> None:
     for name in ("Bravo", "Alfa", "Charlie"):
-        _card(ana, name, county="Cluj" if name != "Bravo" else "Tulcea")
-    _card(ana, "Opted out", "x")
+        add_card(ana, name, county="Cluj" if name != "Bravo" else "Tulcea")
+    add_card(ana, "Opted out", "x")
     client = browser(ana)
     assert _names(client.get("/").text) == ["Alfa", "Bravo", "Charlie", "Opted out"]
     assert _names(client.get("/", {"sort": "-name"}).text)[0] == "Opted out"
@@ -52,7 +46,7 @@ def test_the_list_searches_filters_and_sorts(ana: Member) -> None:
 
 def test_the_list_pages_and_htmx_gets_the_table_alone(ana: Member) -> None:
     for n in range(30):
-        _card(ana, f"Client {n:02}")
+        add_card(ana, f"Client {n:02}")
     client = browser(ana)
     first = client.get("/")
     assert len(_names(first.text)) == 25 and "Pagina 1 din 2" in first.text
@@ -69,7 +63,7 @@ def test_the_list_pages_and_htmx_gets_the_table_alone(ana: Member) -> None:
 
 
 def test_a_synced_card_shows_locks_with_source_and_date(active: Member) -> None:
-    card_id = _card(active, "Trade", f"RO {TRADECENTER}")
+    card_id = add_card(active, "Trade", f"RO {TRADECENTER}")
     page = browser(active).get(f"/companies/{card_id}/")
     assert page.status_code == 200
     html = page.text
@@ -88,13 +82,13 @@ def test_a_synced_card_shows_locks_with_source_and_date(active: Member) -> None:
 
 
 def test_an_opted_out_card_says_why_it_is_stopped(active: Member) -> None:
-    card_id = _card(active, "Nobody", "x")
+    card_id = add_card(active, "Nobody", "x")
     html = browser(active).get(f"/companies/{card_id}/").text
     assert "„x” nu este un CUI valid" in html
 
 
 def test_another_accounts_card_is_404(active: Member, bob: Member) -> None:
-    card_id = _card(active, "Cardio", CARDIOFORCE)
+    card_id = add_card(active, "Cardio", CARDIOFORCE)
     assert browser(active).get(f"/companies/{card_id}/").status_code == 200
     assert browser(bob).get(f"/companies/{card_id}/").status_code == 404
     assert browser(bob).get("/companies/999999/").status_code == 404
