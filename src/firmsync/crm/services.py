@@ -31,6 +31,7 @@ __all__ = [
     "add_member",
     "address_key",
     "canonical_cui",
+    "check_company_fields",
     "create_account",
     "create_company",
     "delete_company",
@@ -117,6 +118,12 @@ def _check_fields(fields: dict[str, Any]) -> None:
             raise Invalid(field, f"at most {longest} characters, not {len(value)}")
     if "cui_input" in fields:
         check_cui_input(str(fields["cui_input"]))
+
+
+def check_company_fields(fields: dict[str, Any]) -> None:
+    """Refuse what :func:`create_company` would refuse, writing nothing: an import's preview
+    tells each row's problem before any card is made, by the same rules."""
+    _check_fields(fields)
 
 
 def create_account(
