@@ -1,0 +1,25 @@
+"""A client list in and out: a user's CSV or XLSX as new cards, the account's cards as one.
+
+``tables`` reads the file (:func:`read_table`), ``mapping`` says which column fills which
+field (:func:`guess_mapping`, :func:`mapping_with`), ``rows`` previews and imports
+(:func:`import_preview`, :func:`import_cards`, :func:`import_outcomes`), ``export`` writes
+(:func:`export_cards`). ``docs/imports.md`` has the formats, limits and columns.
+"""
+
+from __future__ import annotations
+
+from firmsync.enrichment.services.imports.tables import (
+    MAX_BYTES,
+    MAX_ROWS,
+    Table,
+    TableRow,
+    read_table,
+)
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "Table",
+    "TableRow",
+    "read_table",
+]

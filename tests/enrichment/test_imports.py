@@ -1,0 +1,185 @@
+"""Client lists in and out: real CSV and XLSX files read, previewed, imported and exported
+through the services, on the real database."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from firmsync.crm.errors import Invalid
+from firmsync.enrichment.services.imports import (
+    MAX_BYTES,
+    MAX_ROWS,
+    read_table,
+)
+from firmsync.identity import cui as cui_id
+
+pytestmark = pytest.mark.django_db
+
+CONTACT = ("name", "cui_input", "country", "county", "locality", "phone", "email", "website")
+
+
+def _xlsx(path: Path, rows: list[list[Any]], stored: dict[str, str] | None = None) -> Path:
+    """A workbook of ``rows``; ``stored``: numbers written in the sheet's XML another way
+    (``{"18547290": "1.854729E7"}``, as some spreadsheets store them)."""
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    if stored:
+        with zipfile.ZipFile(path) as zipped:
+            parts = {name: zipped.read(name) for name in zipped.namelist()}
+        xml = parts["xl/worksheets/sheet1.xml"].decode()
+        for number, written in stored.items():
+            xml = xml.replace(f"<v>{number}</v>", f"<v>{written}</v>")
+        parts["xl/worksheets/sheet1.xml"] = xml.encode()
+        with zipfile.ZipFile(path, "w") as zipped:
+            for name, content in parts.items():
+                zipped.writestr(name, content)
+    return path
+
+
+def _cuis(count: int) -> list[str]:
+    """``count`` distinct valid CUIs (eight digits and a check digit, as most firms have)."""
+    found = []
+    for stem in range(10_000_000, 10_000_000 + count * 20):
+        number = f"{stem}{cui_id.check_digit(str(stem))}"
+        if cui_id.is_valid(number):
+            found.append(number)
+        if len(found) == count:
+            return found
+    raise AssertionError("not enough CUIs")
+
+
+# Reading
+
+
+def test_a_utf8_csv_with_bom_and_semicolons_keeps_its_lines(tmp_path: Path) -> None:
+    path = tmp_path / "clienti.csv"
+    path.write_bytes(
+        "Denumire;CUI;Județ;Observații\r\n"
+        "Trade SRL;RO 66815090;Tulcea;\r\n"
+        "\r\n"  # a blank line: skipped, still counted
+        'Lemn SRL;14399840;Cluj;"pe două\r\nrânduri"\r\n'
+        "Cardio;18547290;București;ultimul\r\n".encode("utf-8-sig")
+    )
+    table = read_table(path)
+    assert (table.format, table.encoding, table.delimiter) == ("csv", "UTF-8 with BOM", ";")
+    assert table.header == ("Denumire", "CUI", "Județ", "Observații")  # no BOM in the name
+    assert [row.line for row in table.rows] == [2, 4, 6]  # the line each row starts on
+    assert table.rows[1].values == ("Lemn SRL", "14399840", "Cluj", "pe două\nrânduri")
+
+
+def test_a_windows_1250_csv_is_read_as_such_with_comma_below_letters(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    # Windows-1250 has only the cedilla ş ţ: they come back as ș ț.
+    text = (
+        "Nume firmă,Judeţ,Oraş\r\nŢesătoria Română SRL,Braşov,Râşnov\r\nÎntâi SA,Argeş,Piteşti\r\n"
+    )
+    path.write_bytes(text.encode("cp1250"))
+    table = read_table(path)
+    assert (table.encoding, table.delimiter) == ("Windows-1250", ",")
+    assert table.header == ("Nume firmă", "Județ", "Oraș")
+    assert table.rows[0].values == ("Țesătoria Română SRL", "Brașov", "Râșnov")
+    assert table.rows[1].values == ("Întâi SA", "Argeș", "Pitești")
+
+
+def test_a_tab_separated_csv_and_one_column_are_tables(tmp_path: Path) -> None:
+    (tmp_path / "tab.tsv").write_text("Company\tVAT\nTrade\t66815090\n")
+    assert read_table(tmp_path / "tab.tsv").delimiter == "\t"
+    (tmp_path / "names.csv").write_text("Name\nTrade, Cluj\nLemn\n")  # a comma inside a name
+    names = read_table(tmp_path / "names.csv")
+    assert names.header == ("Name",) and names.rows[0].values == ("Trade, Cluj",)
+
+
+def test_an_xlsx_gives_numbers_as_digits_dates_as_iso_and_excel_rows(tmp_path: Path) -> None:
+    path = _xlsx(
+        tmp_path / "clients.xlsx",
+        [
+            [],  # the header on the first non-empty row
+            ["Company", "Tax ID", "Founded", "Phone", "Turnover"],
+            ["Cardio SRL", 18547290, datetime.datetime(1992, 5, 6), 722000000, 1234.5],
+            [None, None, None, None, None],
+            ["Trade SRL", 66815090, datetime.date(2004, 7, 28), "0722 000 000", 10],
+        ],
+        stored={"18547290": "1.854729E7", "66815090": "66815090.0"},
+    )
+    table = read_table(path)
+    assert (table.format, table.sheet) == ("xlsx", "Sheet")
+    assert table.header == ("Company", "Tax ID", "Founded", "Phone", "Turnover")
+    assert [row.line for row in table.rows] == [3, 5]  # the row numbers Excel shows
+    assert table.rows[0].values == ("Cardio SRL", "18547290", "1992-05-06", "722000000", "1234.5")
+    assert table.rows[1].values[:3] == ("Trade SRL", "66815090", "2004-07-28")
+
+
+def test_an_xlsx_sheet_is_chosen_by_name(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["Notes only"])
+    second = book.create_sheet("Clienți")
+    second.append(["Denumire"])
+    second.append(["Trade"])
+    book.save(tmp_path / "two.xlsx")
+    assert read_table(tmp_path / "two.xlsx", sheet="Clienți").rows[0].values == ("Trade",)
+    with pytest.raises(Invalid, match=r"no sheet 'Other'.*Sheet, Clienți") as refused:
+        read_table(tmp_path / "two.xlsx", sheet="Other")
+    assert refused.value.field == "sheet"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("junk.csv", os.urandom(4096).replace(b"\x00", b"\x01") + b"\x00", "binary data"),
+        ("junk.csv", bytes(range(1, 32)) * 200, "binary data"),
+        ("junk.xlsx", b"PK\x03\x04" + os.urandom(2048), "not a readable XLSX"),
+        ("text.xlsx", b"Name;CUI\nTrade;66815090\n", "not an XLSX workbook"),
+        ("book.xlsx.csv", b"PK\x03\x04rest", "not a CSV"),
+        ("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 512, "Excel 97-2003"),
+        ("report.pdf", b"%PDF-1.7\n", "not a CSV or XLSX file"),
+        ("empty.csv", b"", "the file is empty"),
+        ("blank.csv", b"\xef\xbb\xbf\r\n;;\r\n", "only blank lines"),
+        ("header.csv", b"Name;CUI\n", "a header but no rows"),
+        ("data.csv", b"Trade SRL;66815090\nLemn;14399840\n", "no header"),
+        ("mails.csv", b"Trade;office@trade.ro\n", "no header"),
+    ],
+)
+def test_what_is_not_a_table_is_refused_in_one_line(
+    tmp_path: Path, name: str, content: bytes, says: str
+) -> None:
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(Invalid, match=says) as refused:
+        read_table(tmp_path / name)
+    assert refused.value.field == "file" and "\n" not in str(refused.value)
+
+
+def test_an_empty_xlsx_and_a_missing_file_are_refused(tmp_path: Path) -> None:
+    _xlsx(tmp_path / "empty.xlsx", [])
+    with pytest.raises(Invalid, match="is empty"):
+        read_table(tmp_path / "empty.xlsx")
+    with pytest.raises(Invalid, match="no such file"):
+        read_table(tmp_path / "absent.csv")
+
+
+def test_the_limits_are_named(tmp_path: Path) -> None:
+    rows = "".join(f"Firma {n};\n" for n in range(MAX_ROWS + 1))
+    (tmp_path / "big.csv").write_text("Name;CUI\n" + rows)
+    with pytest.raises(Invalid, match="more than 50,000 rows"):
+        read_table(tmp_path / "big.csv")
+    (tmp_path / "ok.csv").write_text("Name;CUI\n" + rows.split("\n", 1)[1])
+    assert len(read_table(tmp_path / "ok.csv").rows) == MAX_ROWS
+    upload = io.BytesIO(b"Name\n" + b"x\n" * (MAX_BYTES // 2))
+    with pytest.raises(Invalid, match="larger than 20 MB"):
+        read_table(upload, name="upload.csv")
+
+
+def test_an_upload_is_read_by_its_name() -> None:
+    upload = io.BytesIO("Firmă,CIF\nTrade,66815090\n".encode())
+    table = read_table(upload, name="din-crm.csv")
+    assert table.header == ("Firmă", "CIF") and table.rows[0].line == 2
