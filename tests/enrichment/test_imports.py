@@ -17,6 +17,9 @@ from firmsync.crm.errors import Invalid
 from firmsync.enrichment.services.imports import (
     MAX_BYTES,
     MAX_ROWS,
+    check_mapping,
+    guess_mapping,
+    mapping_with,
     read_table,
 )
 from firmsync.identity import cui as cui_id
@@ -90,6 +93,11 @@ def test_a_windows_1250_csv_is_read_as_such_with_comma_below_letters(tmp_path: P
     assert table.header == ("Nume firmă", "Județ", "Oraș")
     assert table.rows[0].values == ("Țesătoria Română SRL", "Brașov", "Râșnov")
     assert table.rows[1].values == ("Întâi SA", "Argeș", "Pitești")
+    assert guess_mapping(table.header) == {
+        "name": "Nume firmă",
+        "county": "Județ",
+        "locality": "Oraș",
+    }
 
 
 def test_a_tab_separated_csv_and_one_column_are_tables(tmp_path: Path) -> None:
@@ -183,3 +191,50 @@ def test_an_upload_is_read_by_its_name() -> None:
     upload = io.BytesIO("Firmă,CIF\nTrade,66815090\n".encode())
     table = read_table(upload, name="din-crm.csv")
     assert table.header == ("Firmă", "CIF") and table.rows[0].line == 2
+
+
+# Mapping
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        *[(h, "name") for h in ("Denumire", "Nume firmă", "FIRMA", "Client", "Company", "name")],
+        *[(h, "cui_input") for h in ("CUI", "CIF", "Cod fiscal", "Cod de identificare fiscală")],
+        *[(h, "cui_input") for h in ("VAT", "Tax ID", "cui/cif", "Cod_fiscal")],
+        *[(h, "county") for h in ("Județ", "Judet", "JUDEŢ", "County")],
+        *[(h, "locality") for h in ("Localitate", "Oraș", "Oras", "City")],
+        *[(h, "phone") for h in ("Telefon", "Phone", "Tel.")],
+        *[(h, "email") for h in ("E-mail", "Email", "e mail")],
+        *[(h, "website") for h in ("Website", "Site", "Web", "Site web")],
+        *[(h, "country") for h in ("Țară", "Tara", "Country")],
+        *[(h, "notes") for h in ("Observații", "Note", "Notes")],
+    ],
+)
+def test_headers_in_romanian_and_english_are_recognised(header: str, field: str) -> None:
+    assert guess_mapping(["Nr. crt.", header, "Altceva"]) == {field: header}
+
+
+def test_the_leftmost_column_wins_and_look_alikes_are_not_taken() -> None:
+    header = ["Legal name", "Denumire", "Company", "Nume contact", "Telefon", "Telefon (2)"]
+    assert guess_mapping(header) == {"name": "Denumire", "phone": "Telefon"}
+
+
+def test_a_users_mapping_is_checked() -> None:
+    header = ("Firma", "Cod", "Client", "Note")
+    assert mapping_with(header, [("cui_input", "cod"), ("name", "Client"), ("notes", "")]) == {
+        "name": "Client",
+        "cui_input": "Cod",
+    }
+    for overrides, says in (
+        ([("name", "")], "no column for the card's name"),
+        ([("name", "Firma"), ("name", "Client")], "name is mapped twice"),
+        ([("cui_input", "CUI")], "no column 'CUI' in the file"),
+        ([("legal_name", "Firma")], "'legal_name' is not a field a list fills"),
+        ([("notes", "Firma")], "column 'Firma' is mapped to name and notes"),
+    ):
+        with pytest.raises(Invalid, match=says) as refused:
+            mapping_with(header, overrides)
+        assert refused.value.field == "mapping"
+    with pytest.raises(Invalid, match="no column 'Gone'"):
+        check_mapping(header, {"name": "Gone"})

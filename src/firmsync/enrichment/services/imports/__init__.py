@@ -8,6 +8,12 @@ field (:func:`guess_mapping`, :func:`mapping_with`), ``rows`` previews and impor
 
 from __future__ import annotations
 
+from firmsync.enrichment.services.imports.mapping import (
+    FIELDS,
+    check_mapping,
+    guess_mapping,
+    mapping_with,
+)
 from firmsync.enrichment.services.imports.tables import (
     MAX_BYTES,
     MAX_ROWS,
@@ -17,9 +23,13 @@ from firmsync.enrichment.services.imports.tables import (
 )
 
 __all__ = [
+    "FIELDS",
     "MAX_BYTES",
     "MAX_ROWS",
     "Table",
     "TableRow",
+    "check_mapping",
+    "guess_mapping",
+    "mapping_with",
     "read_table",
 ]
