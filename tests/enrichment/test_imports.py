@@ -11,18 +11,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from openpyxl import Workbook
 
 from firmsync.crm.errors import Invalid
+from firmsync.crm.models import Account, Company
+from firmsync.enrichment.services.addon import activate
+from firmsync.enrichment.services.cards import BULK_LIMIT, create_card
 from firmsync.enrichment.services.imports import (
     MAX_BYTES,
     MAX_ROWS,
     check_mapping,
     guess_mapping,
+    import_cards,
+    import_outcomes,
+    import_preview,
     mapping_with,
     read_table,
+    totals_of,
 )
+from firmsync.enrichment.services.sync import Engine, sync_cards
 from firmsync.identity import cui as cui_id
+
+from .conftest import CARDIOFORCE, LEMNLIND, TRADECENTER
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +249,162 @@ def test_a_users_mapping_is_checked() -> None:
         assert refused.value.field == "mapping"
     with pytest.raises(Invalid, match="no column 'Gone'"):
         check_mapping(header, {"name": "Gone"})
+
+
+# Preview and import
+
+
+def _table(tmp_path: Path, lines: list[str]) -> Any:
+    path = tmp_path / "list.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return read_table(path)
+
+
+def test_the_preview_names_each_problem_and_every_duplicate_and_changes_nothing(
+    account: Account, tmp_path: Path
+) -> None:
+    existing = create_card(account, name="Cardio", cui_input=CARDIOFORCE)
+    table = _table(
+        tmp_path,
+        [
+            "Denumire;CUI;Țară;Localitate",
+            f"Trade;RO {TRADECENTER};România;Tulcea",  # 2
+            "Typo;18547291;;",  # 3: the check digit is wrong
+            f";{LEMNLIND};;Cluj",  # 4: no name
+            f"{'N' * 301};;;",  # 5: too long
+            f"Trade again;{TRADECENTER};;",  # 6: repeats line 2
+            f"Cardio again;{CARDIOFORCE};;",  # 7: the account has it
+            "Opted out;x;Germania;Berlin",  # 8
+            "Nowhere;;Atlantida;",  # 9: a country without a code
+        ],
+    )
+    mapping = guess_mapping(table.header)
+    shown = import_preview(account, table, mapping, limit=3)
+    assert [row.line for row in shown.rows] == [2, 3, 4]
+    assert [(r.result, r.field) for r in shown.rows] == [
+        ("new", None),
+        ("invalid", "cui_input"),
+        ("invalid", "name"),
+    ]
+    assert "check digit" in (shown.rows[1].reason or "")
+    assert shown.rows[0].fields == {
+        "name": "Trade",
+        "cui_input": f"RO {TRADECENTER}",
+        "country": "RO",
+        "locality": "Tulcea",
+    }
+    assert [(d.line, d.duplicate_of_line, d.duplicate_of_card) for d in shown.duplicates] == [
+        (6, 2, None),
+        (7, None, existing.pk),
+    ]
+    assert shown.totals == {"rows": 8, "new": 2, "duplicate": 2, "invalid": 4}
+    full = import_preview(account, table, mapping, limit=20).rows
+    assert (full[3].field, full[3].reason) == ("name", "at most 300 characters, not 301")
+    assert (full[7].field, full[6].fields["country"]) == ("country", "DE")
+    assert Company.objects.count() == 1  # nothing created
+
+
+def test_the_import_creates_what_the_preview_promised_in_file_order(
+    account: Account, tmp_path: Path
+) -> None:
+    create_card(account, name="Cardio", cui_input=CARDIOFORCE)
+    table = _table(
+        tmp_path,
+        [
+            "Company,VAT,County,Email",
+            f"Cardio copy,{CARDIOFORCE},,",
+            f"Trade,{TRADECENTER},Tulcea,office@trade.ro",
+            "Typo,66815091,,",
+            f"Trade twice,RO{TRADECENTER},,",
+            ",,Cluj,",
+            "Name only,,,",
+        ],
+    )
+    mapping = guess_mapping(table.header)
+    promised = import_preview(account, table, mapping).rows
+    results = import_cards(account, table, mapping)
+    assert [(r.line, r.result) for r in results] == [
+        (2, "duplicate"),
+        (3, "created"),
+        (4, "invalid"),
+        (5, "duplicate"),
+        (6, "invalid"),
+        (7, "created"),
+    ]
+    assert [r.result for r in promised] == [
+        {"created": "new"}.get(r.result, r.result) for r in results
+    ]
+    trade = Company.objects.get(pk=results[1].card_id)
+    assert (trade.name, trade.cui, trade.county, trade.email) == (
+        "Trade",
+        TRADECENTER,
+        "Tulcea",
+        "office@trade.ro",
+    )
+    assert results[3].duplicate_of_line == 3 and results[2].field == "cui_input"
+    assert results[3].describe() == "line 5: duplicate of line 3"
+    assert totals_of(results) == {"rows": 6, "created": 2, "duplicate": 2, "invalid": 2}
+    assert Company.objects.filter(account=account).count() == 3
+
+
+def test_duplicates_are_created_when_asked_and_still_said(account: Account, tmp_path: Path) -> None:
+    existing = create_card(account, name="Trade", cui_input=TRADECENTER)
+    table = _table(tmp_path, ["Name;CUI", f"A;{TRADECENTER}", f"B;{TRADECENTER}"])
+    results = import_cards(
+        account, table, {"name": "Name", "cui_input": "CUI"}, skip_duplicates=False
+    )
+    assert [r.result for r in results] == ["created", "created"]
+    assert [(r.duplicate_of_line, r.duplicate_of_card) for r in results] == [
+        (None, existing.pk),
+        (None, existing.pk),
+    ]
+    assert Company.objects.filter(account=account, cui=TRADECENTER).count() == 3
+
+
+def test_a_row_refused_by_the_database_rules_does_not_stop_the_rest(
+    account: Account, tmp_path: Path
+) -> None:
+    table = _table(tmp_path, ["Name;County", "Fine;Cluj", f"Long county;{'C' * 61}", "Also fine;"])
+    results = import_cards(account, table, guess_mapping(table.header))
+    assert [r.result for r in results] == ["created", "invalid", "created"]
+    assert results[1].describe() == "line 3: invalid county: at most 60 characters, not 61"
+
+
+def test_more_rows_than_one_bulk_call_are_created_in_chunks(
+    account: Account, admin: User, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    activate(account, admin, start_backfill=lambda _: None)
+    cuis = _cuis(1200)
+    table = _table(tmp_path, ["Denumire;CUI", *(f"Firma {n};{cui}" for n, cui in enumerate(cuis))])
+    queued: list[list[int]] = []
+    with django_capture_on_commit_callbacks(execute=True):
+        results = import_cards(
+            account, table, {"name": "Denumire", "cui_input": "CUI"}, request_many=queued.append
+        )
+    assert [len(batch) for batch in queued] == [BULK_LIMIT, 1200 - BULK_LIMIT]
+    assert all(r.result == "created" for r in results) and len(results) == 1200
+    assert sorted(c for batch in queued for c in batch) == sorted(r.card_id for r in results)
+    assert results[-1].line == 1201
+    assert set(Company.objects.filter(account=account).values_list("cui", flat=True)) == set(cuis)
+
+
+def test_outcomes_after_syncing_say_linked_or_needs_review(
+    account: Account, admin: User, engine: Engine, tmp_path: Path
+) -> None:
+    activate(account, admin, start_backfill=lambda _: None)
+    table = _table(
+        tmp_path,
+        [
+            "Firma;CUI;Județ",
+            f"Trade;{TRADECENTER};",
+            "CARDIO FORCE;;",  # the register has CARDIOFORCE: the user must choose
+            "LEMNLIND SRL;;Cluj",  # one clear winner: linked
+            "Opted out;x;",
+            "Not yet;;",
+        ],
+    )
+    results = import_cards(account, table, guess_mapping(table.header), request_many=lambda _: None)
+    synced = Company.objects.filter(pk__in=[r.card_id for r in results[:4]])
+    sync_cards(list(synced), engine)
+    states = [r.sync_state for r in import_outcomes(account, results)]
+    assert states == ["synced", "review", "synced", "stopped", "none"]

@@ -14,6 +14,14 @@ from firmsync.enrichment.services.imports.mapping import (
     guess_mapping,
     mapping_with,
 )
+from firmsync.enrichment.services.imports.rows import (
+    Outcome,
+    Preview,
+    import_cards,
+    import_outcomes,
+    import_preview,
+    totals_of,
+)
 from firmsync.enrichment.services.imports.tables import (
     MAX_BYTES,
     MAX_ROWS,
@@ -26,10 +34,16 @@ __all__ = [
     "FIELDS",
     "MAX_BYTES",
     "MAX_ROWS",
+    "Outcome",
+    "Preview",
     "Table",
     "TableRow",
     "check_mapping",
     "guess_mapping",
+    "import_cards",
+    "import_outcomes",
+    "import_preview",
     "mapping_with",
     "read_table",
+    "totals_of",
 ]
