@@ -3,6 +3,7 @@ through the services, on the real database."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import os
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from firmsync.crm.errors import Invalid
 from firmsync.crm.models import Account, Company
@@ -22,6 +23,7 @@ from firmsync.enrichment.services.imports import (
     MAX_BYTES,
     MAX_ROWS,
     check_mapping,
+    export_cards,
     guess_mapping,
     import_cards,
     import_outcomes,
@@ -408,3 +410,119 @@ def test_outcomes_after_syncing_say_linked_or_needs_review(
     sync_cards(list(synced), engine)
     states = [r.sync_state for r in import_outcomes(account, results)]
     assert states == ["synced", "review", "synced", "stopped", "none"]
+
+
+# Export
+
+
+def _contact_cards(account: Account) -> None:
+    create_card(
+        account,
+        name="Țesătoria Română SRL",
+        cui_input=f"RO {TRADECENTER}",
+        county="Brașov",
+        locality="Râșnov",
+        phone="+40 722 000 000",
+        email="office@tesatoria.ro",
+        website="https://tesatoria.ro",
+        notes='two\nlines; with "quotes", commas',
+    )
+    create_card(account, name='=HYPERLINK("http://x")', cui_input="x", country="DE")
+    create_card(account, name="@SUM(1+1)", phone="-1", email="", notes="-minus")
+
+
+def _contact(cards: Any) -> list[tuple[str, ...]]:
+    return sorted(tuple(getattr(c, f) for f in (*CONTACT, "notes")) for c in cards)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_imports_back_to_the_same_contact_fields(
+    account: Account, tmp_path: Path, fmt: str
+) -> None:
+    _contact_cards(account)
+    path = tmp_path / f"out.{fmt}"
+    with path.open("wb") as out:
+        assert export_cards(account, fmt, out, delimiter=";") == 3
+    other = Account.objects.create(name="Other")
+    table = read_table(path)
+    mapping = guess_mapping(table.header)
+    assert set(mapping) == {*CONTACT, "notes"}
+    assert [r.result for r in import_cards(other, table, mapping)] == ["created"] * 3
+    assert _contact(Company.objects.filter(account=other)) == _contact(
+        Company.objects.filter(account=account)
+    )
+
+
+def test_csv_injection_is_neutralised(account: Account, tmp_path: Path) -> None:
+    _contact_cards(account)
+    out = io.BytesIO()
+    export_cards(account, "csv", out)
+    rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
+    names = [row[1] for row in rows[1:]]
+    assert names == ["Țesătoria Română SRL", '\'=HYPERLINK("http://x")', "'@SUM(1+1)"]
+    assert rows[1][6] == "'+40 722 000 000" and rows[3][6] == "'-1"
+    assert all(not value.startswith(("=", "+", "-", "@")) for row in rows for value in row)
+    path = tmp_path / "out.xlsx"
+    with path.open("wb") as written:
+        export_cards(account, "xlsx", written)
+    sheet = load_workbook(path).active
+    cell = sheet.cell(row=3, column=2)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x")', "s", True)
+    assert sheet.cell(row=2, column=2).quotePrefix is False
+
+
+def test_the_export_has_official_data_romanian_headers_and_a_bom(
+    account: Account, admin: User, engine: Engine
+) -> None:
+    activate(account, admin, start_backfill=lambda _: None)
+    card = create_card(account, name="Trade", cui_input=TRADECENTER, request=lambda _: True)
+    sync_cards([card], engine)
+    out = io.BytesIO()
+    export_cards(account, "csv", out, romanian=True, delimiter=";")
+    raw = out.getvalue()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header, row = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert "Județ" in header and "Țară" in header and "Observații" in header
+    assert not any(c in "".join(header) for c in "şţŞŢ")  # comma-below only
+    values = dict(zip(header, row, strict=True))
+    assert values["Denumire oficială"] == "TRADECENTER SRL"
+    assert values["Nr. Reg. Com."] == "J2022000001360"
+    assert values["Stare sincronizare"] == "synced" and values["Ultima sincronizare"]
+    assert values["Cifra de afaceri (RON)"].isdigit()
+    assert (
+        values["Sediu social"].startswith("Calea AVRAM 121") and "Tulcea" in values["Sediu social"]
+    )
+    english = io.BytesIO()
+    export_cards(account, "csv", english)
+    assert english.getvalue().decode("utf-8-sig").startswith("ID,Name,CUI,Country,County")
+
+
+def test_accounts_never_see_each_others_cards(account: Account, tmp_path: Path) -> None:
+    other = Account.objects.create(name="Other")
+    create_card(other, name="Secret client", cui_input=TRADECENTER)
+    create_card(account, name="Ours", cui_input=LEMNLIND)
+    out = io.BytesIO()
+    assert export_cards(account, "csv", out) == 1
+    assert b"Secret client" not in out.getvalue() and b"Ours" in out.getvalue()
+    table = _table(tmp_path, ["Name;CUI", f"Trade;{TRADECENTER}", f"Lemn;{LEMNLIND}"])
+    shown = import_preview(account, table, guess_mapping(table.header))
+    assert [(r.result, r.duplicate_of_card) for r in shown.rows] == [
+        ("new", None),  # the other account's card is not a duplicate
+        ("duplicate", Company.objects.get(name="Ours").pk),
+    ]
+    created = import_cards(account, table, guess_mapping(table.header))
+    assert import_outcomes(other, created)[0].sync_state is None  # not the other's card
+
+
+def test_the_export_filters_as_the_card_list_does_and_refuses_before_writing(
+    account: Account,
+) -> None:
+    create_card(account, name="Cluj one", county="Cluj")
+    create_card(account, name="Iași one", county="Iași")
+    out = io.BytesIO()
+    assert export_cards(account, "csv", out, county="cluj", text="one") == 1
+    with pytest.raises(Invalid, match="sort"):
+        export_cards(account, "csv", out := io.BytesIO(), sort="nope")
+    assert out.getvalue() == b""
+    with pytest.raises(Invalid, match="format"):
+        export_cards(account, "pdf", out)

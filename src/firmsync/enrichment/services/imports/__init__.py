@@ -8,6 +8,12 @@ field (:func:`guess_mapping`, :func:`mapping_with`), ``rows`` previews and impor
 
 from __future__ import annotations
 
+from firmsync.enrichment.services.imports.export import (
+    EXPORT_COLUMNS,
+    FORMATS,
+    export_cards,
+    export_header,
+)
 from firmsync.enrichment.services.imports.mapping import (
     FIELDS,
     check_mapping,
@@ -31,7 +37,9 @@ from firmsync.enrichment.services.imports.tables import (
 )
 
 __all__ = [
+    "EXPORT_COLUMNS",
     "FIELDS",
+    "FORMATS",
     "MAX_BYTES",
     "MAX_ROWS",
     "Outcome",
@@ -39,6 +47,8 @@ __all__ = [
     "Table",
     "TableRow",
     "check_mapping",
+    "export_cards",
+    "export_header",
     "guess_mapping",
     "import_cards",
     "import_outcomes",
