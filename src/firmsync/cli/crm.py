@@ -17,6 +17,7 @@ import threading
 import click
 
 from firmsync.cli.edge import ready, refusals
+from firmsync.cli.lists import company_export, company_import
 
 __all__ = ["account", "addon", "company", "fetcher", "sync", "token", "usage", "worker"]
 
@@ -241,6 +242,11 @@ def company_add(
             country=country,
         )
     click.echo(f"Card {card.pk}: {card.name}")
+
+
+# A client list in and out: their own module, this group.
+company.add_command(company_import)
+company.add_command(company_export)
 
 
 @company.command("link")
