@@ -57,6 +57,7 @@ def _pages(member: Member, language: str) -> list[str]:
         client.get("/settings/company-completion/").text,
         client.get("/usage/").text,
         client.get("/alerts/").text,
+        client.get("/companies/import/").text,
         client.get("/settings/tokens/").text,
         client.get("/settings/members/").text,
         client.get("/settings/webhooks/").text,

@@ -3,7 +3,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from firmsync.web import actions, alerts, companies, members, new, settings, tokens, usage, webhooks
+from firmsync.web import (
+    actions,
+    alerts,
+    companies,
+    lists,
+    members,
+    new,
+    settings,
+    tokens,
+    usage,
+    webhooks,
+)
 
 app_name = "web"
 
@@ -50,6 +61,10 @@ urlpatterns = [
     path("companies/new/", new.company_new, name="company_new"),
     path("companies/typeahead/", new.typeahead, name="typeahead"),
     path("companies/review/", companies.review_queue, name="review"),
+    path("companies/import/", lists.import_upload, name="import"),
+    path("companies/import/<str:key>/", lists.import_mapping, name="import_mapping"),
+    path("companies/import/<str:key>/done/", lists.import_done, name="import_done"),
+    path("companies/export/", lists.export_list, name="export"),
     path("companies/<int:card_id>/", companies.company_card, name="company"),
     path("companies/<int:card_id>/edit/", actions.company_edit, name="company_edit"),
     path("companies/<int:card_id>/sync/", actions.company_sync, name="company_sync"),
