@@ -7,7 +7,7 @@ import pytest
 
 from firmsync.enrichment.models import Alert
 
-from .conftest import Member, browser
+from .conftest import Member, add_card, browser
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,3 +47,18 @@ def test_marking_one_or_every_alert_read(ana: Member, bob: Member) -> None:
     client.post("/alerts/read/")
     assert not Alert.objects.filter(account=ana.account, read=False).exists()
     assert "No alerts." in client.get("/alerts/", {"unread": "1"}).text
+
+
+def test_a_card_shows_its_own_alerts(ana: Member) -> None:
+    card = add_card(ana, "Trade")
+    other = add_card(ana, "Other")
+    status = {"card": "Trade", "field": "status", "old": "active", "new": "insolvency"}
+    Alert.objects.create(
+        account=ana.account, company_id=card, kind="status", message="x", params=status
+    )
+    Alert.objects.create(account=ana.account, company_id=other, kind="address", message="y")
+    page = browser(ana, "en").get(f"/companies/{card}/").text
+    assert "Trade: status changed from active to insolvency" in page and "<p>y</p>" not in page
+    others = browser(ana, "en").get(f"/companies/{other}/").text
+    assert "<p>y</p>" in others and "status changed" not in others
+    assert "No alerts." in browser(ana, "en").get(f"/companies/{add_card(ana, 'New')}/").text

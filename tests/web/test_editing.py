@@ -39,7 +39,7 @@ def test_a_new_card_by_cui_is_filled_and_a_typo_is_refused_naming_the_box(
     client = browser(active, "en")
     typo = client.post("/companies/new/", {"name": "T", "cui_input": "66815091", "country": "RO"})
     assert typo.status_code == 200 and Company.objects.count() == 0
-    assert re.search(r'role="alert">.*check digit', typo.text, re.S)
+    assert re.search(r'role="alert">.*its check digit is wrong', typo.text, re.S)
     made = client.post(
         "/companies/new/", {"name": "Trade", "cui_input": TRADECENTER, "country": "ro"}
     )
@@ -64,7 +64,9 @@ def test_editing_the_contact_fields_saves_them_and_a_new_cui_syncs_again(
     assert (card.name, card.phone, card.notes) == ("Client GmbH", "+49 30 1234", "VIP")
     assert "Saved." in client.get(saved["Location"]).text
     bad = client.post(f"/companies/{card.pk}/edit/", {**fields, "cui_input": "66815091"})
-    assert bad.status_code == 422 and "check digit" in bad.text
+    assert bad.status_code == 422 and "its check digit is wrong" in bad.text
+    long = client.post(f"/companies/{card.pk}/edit/", {**fields, "phone": "1" * 61})
+    assert long.status_code == 422 and "at most 60 characters" in long.text
     moved = client.post(
         f"/companies/{card.pk}/edit/", {"name": "T", "country": "RO", "cui_input": TRADECENTER}
     )

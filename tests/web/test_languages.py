@@ -58,6 +58,9 @@ def _pages(member: Member, language: str) -> list[str]:
         client.get("/usage/").text,
         client.get("/alerts/").text,
         client.get("/companies/import/").text,
+        client.post(
+            "/companies/new/", {"name": "T", "cui_input": "66815091", "country": "RO"}
+        ).text,
         client.get("/settings/tokens/").text,
         client.get("/settings/members/").text,
         client.get("/settings/webhooks/").text,

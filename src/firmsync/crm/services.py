@@ -35,6 +35,7 @@ __all__ = [
     "create_account",
     "create_company",
     "delete_company",
+    "field_max_length",
     "member_invite",
     "token_authenticate",
     "token_create",
@@ -104,6 +105,16 @@ def check_cui_input(typed: str) -> None:
         )
 
 
+def field_max_length(field: str) -> int | None:
+    """The longest value a card's ``field`` takes (``None``: no limit), for forms to say so
+    before the service refuses it.
+
+    >>> field_max_length("name"), field_max_length("notes")
+    (300, None)
+    """
+    return getattr(Company._meta.get_field(field), "max_length", None)
+
+
 def _check_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -113,7 +124,7 @@ def _check_fields(fields: dict[str, Any]) -> None:
         raise Invalid("name", "a card needs a name")
     for field, value in fields.items():
         # PostgreSQL refuses a value longer than its column (SQLite keeps it): one rule here.
-        longest = getattr(Company._meta.get_field(field), "max_length", None)
+        longest = field_max_length(field)
         if longest is not None and isinstance(value, str) and len(value) > longest:
             raise Invalid(field, f"at most {longest} characters, not {len(value)}")
     if "cui_input" in fields:

@@ -41,6 +41,7 @@ __all__ = [
     "Page",
     "addon_view",
     "alerts_page",
+    "card_alerts",
     "card_candidates",
     "card_history",
     "card_read",
@@ -275,6 +276,12 @@ def alerts_page(
     if before is not None:
         alerts = alerts.filter(pk__lt=before)
     return _page(list(alerts.order_by("-pk")[: limit + 1]), limit)
+
+
+def card_alerts(card: Company, *, limit: int = 10) -> list[Alert]:
+    """The card's newest alerts (status, VAT, e-Factura, name, registered office)."""
+    alerts = Alert.objects.filter(account_id=card.account_id, company=card)
+    return list(alerts.order_by("-pk")[:limit])
 
 
 def addon_view(account: Account) -> dict[str, Any]:

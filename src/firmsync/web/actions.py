@@ -53,9 +53,9 @@ def company_edit(request: HttpRequest, card_id: int, *, account: Any) -> HttpRes
         try:
             changed = update_card(card, {f: form.cleaned_data[f] for f in CONTACT_FIELDS})
         except Invalid as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        except Forbidden as error:  # a locked field
-            form.add_error(None, str(error))
+            form.refuse(error)
+        except Forbidden:  # a locked field
+            form.add_error(None, _("A field kept by the official data cannot be edited."))
         else:
             if changed:
                 messages.success(request, _("Saved."))

@@ -12,9 +12,16 @@ from django.utils.cache import patch_vary_headers
 
 from firmsync.crm.errors import NotFound
 from firmsync.crm.selectors import card_of
-from firmsync.enrichment.selectors import card_history, card_summary, card_view, cards_query
+from firmsync.enrichment.selectors import (
+    card_alerts,
+    card_history,
+    card_summary,
+    card_view,
+    cards_query,
+)
 from firmsync.web import labels
 from firmsync.web.access import member_view
+from firmsync.web.alerts import alert_text
 from firmsync.web.card import card_context
 from firmsync.web.forms import CONTACT_FIELDS, CardForm, CompanyFilter
 
@@ -73,7 +80,11 @@ def card_page(
     view = card_view(card)
     if form is None:
         form = CardForm(initial={field: view[field] for field in CONTACT_FIELDS})
-    context = {**card_context(view, card_history(card).items), "form": form}
+    alerts = [
+        {"text": alert_text(a.kind, a.params, a.message), "at": a.at, "read": a.read}
+        for a in card_alerts(card)
+    ]
+    context = {**card_context(view, card_history(card).items), "form": form, "alerts": alerts}
     return render(request, "web/companies/card.html", context, status=status)
 
 

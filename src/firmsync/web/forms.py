@@ -1,13 +1,17 @@
-"""The company list's search and filters, as a form: labelled fields, choices in the
-user's language, and only known values passed on to the selector."""
+"""The web's forms: the company list's search and filters (labelled fields, choices in the
+user's language, only known values passed on to the selector) and a card's contact fields
+(the card's own limits, and the services' refusals said at their box)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from firmsync.crm.errors import Invalid
+from firmsync.crm.services import field_max_length
 from firmsync.web.labels import FIELDS, SORTS, STATES, STATUSES
 
 __all__ = ["CONTACT_FIELDS", "CardForm", "CompanyFilter"]
@@ -84,5 +88,25 @@ class CardForm(forms.Form):
         label=FIELDS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # the card's limits, said by the browser too
+            longest = field_max_length(name)
+            if longest is not None and isinstance(field, forms.CharField):
+                field.max_length = longest
+                field.validators.append(MaxLengthValidator(longest))
+                field.widget.attrs["maxlength"] = str(longest)
+
     def clean_country(self) -> str:
         return (self.cleaned_data.get("country") or "RO").upper()
+
+    def refuse(self, error: Invalid) -> None:
+        """A service's refusal of a value, shown at its box in the user's language."""
+        said = {
+            "cui_input": _(
+                "This is not a valid CUI: its check digit is wrong. Check it, or type x to "
+                "leave the card unsynced."
+            ),
+            "name": _("Type the company's name."),
+        }.get(error.field, _("This value cannot be saved as it is."))
+        self.add_error(error.field if error.field in self.fields else None, said)

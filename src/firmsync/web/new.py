@@ -25,7 +25,7 @@ def company_new(request: HttpRequest, *, account: Any) -> HttpResponse:
             try:
                 card = create_card(account, **form.cleaned_data)
             except Invalid as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form.refuse(error)
             else:
                 return redirect("web:company", card_id=card.pk)
     else:
