@@ -27,7 +27,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from urllib.parse import quote
 import httpx
 
 from databases import drop_database, env_url, fresh_database
+from serving import free_port
 
 FIRMSYNC = str(Path(sys.executable).with_name("firmsync"))
 WRK = shutil.which("wrk") or "wrk"
@@ -116,7 +116,7 @@ def run_backend(
     firmsync("account", "create", "Bench", "--plan", "professional", "--admin", "b@bench.ro")
     firmsync("addon", "activate", "Bench")
     token = firmsync("token", "create", "b@bench.ro", "--name", "bench").splitlines()[-1]
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [FIRMSYNC, "serve", "--port", str(port), "--workers", str(args.web_workers)],
         env=env,
@@ -232,12 +232,6 @@ def _wait(base: str, headers: dict[str, str], server: subprocess.Popen[bytes]) -
             pass
         time.sleep(0.2)
     raise SystemExit("firmsync serve did not answer within 30 s")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ import httpx
 from openpyxl import Workbook
 
 from databases import drop_database, fresh_database
+from serving import free_port
 
 FIRMSYNC = str(Path(sys.executable).with_name("firmsync"))
 
@@ -141,7 +141,7 @@ def _list(data: Path, rows: int) -> bytes:
 
 
 def run(env: dict[str, str], book: bytes, rows: int) -> None:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [FIRMSYNC, "serve", "--port", str(port)],
         env=env,
@@ -222,12 +222,6 @@ def _wait(web: httpx.Client, server: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             time.sleep(0.2)
     raise SystemExit("firmsync serve did not answer within 30 s")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

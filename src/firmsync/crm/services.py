@@ -25,6 +25,7 @@ from firmsync.identity import cui as cui_id
 
 __all__ = [
     "ADDRESS_PARTS",
+    "CONTACT",
     "EDITABLE",
     "LockedField",
     "add_address",
@@ -45,8 +46,8 @@ __all__ = [
 ]
 
 ADDRESS_PARTS = address_id.PARTS
-# What a user may set on a card (the synchronised fields too, while they are not locked).
-EDITABLE = (
+# What a user types on a card: who the company is and how to reach it.
+CONTACT = (
     "name",
     "cui_input",
     "country",
@@ -56,6 +57,10 @@ EDITABLE = (
     "email",
     "website",
     "notes",
+)
+# What a user may set on a card (the synchronised fields too, while they are not locked).
+EDITABLE = (
+    *CONTACT,
     "legal_name",
     "reg_number",
     "legal_form",

@@ -11,23 +11,13 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from firmsync.crm.errors import Invalid
-from firmsync.crm.services import field_max_length
+from firmsync.crm.services import CONTACT, field_max_length
 from firmsync.web.labels import FIELDS, SORTS, STATES, STATUSES
 
 __all__ = ["CONTACT_FIELDS", "CardForm", "CompanyFilter"]
 
 # What a user types on a card; the synchronised fields are the add-on's (read-only on the card).
-CONTACT_FIELDS = (
-    "name",
-    "cui_input",
-    "country",
-    "county",
-    "locality",
-    "phone",
-    "email",
-    "website",
-    "notes",
-)
+CONTACT_FIELDS = CONTACT
 
 
 def _any(choices: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -19,21 +19,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from firmsync.crm.errors import Invalid
+from firmsync.crm.services import CONTACT
 from firmsync.identity.text import fold
 
 __all__ = ["FIELDS", "check_mapping", "guess_mapping", "mapping_with"]
 
-FIELDS = (
-    "name",
-    "cui_input",
-    "country",
-    "county",
-    "locality",
-    "phone",
-    "email",
-    "website",
-    "notes",
-)
+FIELDS = CONTACT
 
 # The headers each field goes by, written plainly: compared folded, letters and digits only.
 _HEADERS = {
