@@ -49,7 +49,7 @@ def company_list(request: HttpRequest, *, account: Any) -> HttpResponse:
     # does htmx restoring a pushed address it no longer has in its history cache.
     fragment = request.htmx and not request.htmx.history_restore_request
     template = "web/companies/_table.html" if fragment else "web/companies/list.html"
-    response = render(request, template, context)
+    response = render(request, template, {**context, "fragment": fragment})
     patch_vary_headers(response, ("HX-Request",))
     return response
 
