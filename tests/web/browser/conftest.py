@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from ..conftest import (  # noqa: F401  (fixtures)
@@ -75,16 +75,37 @@ def chromium(django_db_setup: None) -> Iterator[Browser]:
         launched.close()
 
 
+def _refusal(message: ConsoleMessage) -> bool:
+    """Whether the console message is Chromium's report of something the page's
+    Content-Security-Policy blocked: "Refused to load …" in older versions, "Loading …
+    violates the following Content Security Policy directive …" in newer ones."""
+    text = message.text
+    return message.type == "error" and (
+        text.startswith("Refused to") or "Content Security Policy" in text
+    )
+
+
 @pytest.fixture
-def page(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
-    """A fresh tab in a fresh context, in Romanian, at the size of the README's shots."""
+def refused() -> list[str]:
+    """What the page's Content-Security-Policy blocked, as the browser's console said it."""
+    return []
+
+
+@pytest.fixture
+def page(chromium: Browser, live_server: LiveServer, refused: list[str]) -> Iterator[Page]:
+    """A fresh tab in a fresh context, in Romanian, at the size of the README's shots.
+
+    The console is watched on every page the tab loads: anything the Content-Security-Policy
+    blocked fails the test, so that a blocked script or style never goes unnoticed."""
     context = chromium.new_context(
         base_url=live_server.url, viewport=VIEWPORT, locale="ro-RO", timezone_id="Europe/Bucharest"
     )
     context.set_default_timeout(5_000)  # a local server: anything slower is a failure
     tab = context.new_page()
+    tab.on("console", lambda message: refused.append(message.text) if _refusal(message) else None)
     yield tab
     context.close()
+    assert not refused, "the Content-Security-Policy blocked:\n" + "\n".join(refused)
 
 
 @pytest.fixture
