@@ -9,13 +9,14 @@ installs it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from ..conftest import (  # noqa: F401  (fixtures)
@@ -29,10 +30,19 @@ from ..conftest import (  # noqa: F401  (fixtures)
     bob,
     browser,
     configured,
+    ion,
     register,
 )
 
-__all__ = ["Member", "add_card", "axe_violations", "fill_acme"]
+__all__ = [
+    "CARDIOFORCE",
+    "TRADECENTER",
+    "Member",
+    "add_card",
+    "axe_violations",
+    "expect_synced",
+    "fill_acme",
+]
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless and quiet: without the background-networking flags Chromium reaches out to
@@ -157,3 +167,14 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     page.evaluate(AXE)
     violations = page.evaluate("axe.run(document).then(r => r.violations)")
     return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def expect_synced(page: Page, legal_name: str) -> None:
+    """The card page shows the card synced, its official data locked: each locked field with
+    the lock, its source and date, the legal name among them."""
+    expect(page.get_by_role("heading", name="Sincronizare: sincronizată")).to_be_visible()
+    official = page.get_by_role("region", name="Date oficiale")
+    field = official.locator(".field.locked", has_text="Denumire oficială")
+    expect(field.locator("dd")).to_contain_text(legal_name)
+    expect(field.get_by_role("img", name="blocat")).to_be_visible()
+    expect(field.locator(".source")).to_have_text(re.compile(r"^sursa: .+, \d{1,2} \w+ \d{4}$"))
