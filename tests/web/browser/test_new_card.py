@@ -86,8 +86,8 @@ def test_x_for_a_cui_stops_the_card_and_says_why(
     _new_card(page).fill("Vecinul")
     page.get_by_role("textbox", name="CUI").fill("x")
     _create(page)
-    sync = page.locator("#sync")
-    expect(sync.get_by_role("heading")).to_have_text("Sincronizare: oprită")
+    sync = page.get_by_role("region", name="Sincronizare: oprită")
+    expect(sync).to_be_visible()
     expect(sync.locator("p").first).to_have_text(
         "„x” nu este un CUI valid, deci fișa nu se sincronizează. "
         "Introduceți un CUI real ca să reluați."
