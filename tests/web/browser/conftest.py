@@ -39,6 +39,7 @@ __all__ = [
     "TRADECENTER",
     "Member",
     "add_card",
+    "assert_axe_clean",
     "axe_violations",
     "expect_synced",
     "fill_acme",
@@ -178,3 +179,34 @@ def expect_synced(page: Page, legal_name: str) -> None:
     expect(field.locator("dd")).to_contain_text(legal_name)
     expect(field.get_by_role("img", name="blocat")).to_be_visible()
     expect(field.locator(".source")).to_have_text(re.compile(r"^sursa: .+, \d{1,2} \w+ \d{4}$"))
+
+
+def _report(page_name: str, violations: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"{page_name}: {v['id']} ({v['impact']}): {v['help']}\n"
+        + "\n".join(f"    {node['target']} {node['html']}" for node in v["nodes"])
+        for v in violations
+    ]
+
+
+def duplicate_ids(page: Page) -> list[str]:
+    """The ids the page uses more than once. axe no longer reports them, but a label's
+    ``for`` or an ``aria-labelledby`` then names the first element only."""
+    return page.evaluate(
+        """() => {
+            const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
+            return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+        }"""
+    )
+
+
+def assert_axe_clean(pages: dict[str, Callable[[], None]], page: Page) -> None:
+    """Shows each page in turn (``name``: what brings the tab to it) and runs axe-core on it
+    there; fails once all are seen, listing every serious or critical violation found, and
+    every id used twice."""
+    found: list[str] = []
+    for name, show in pages.items():
+        show()
+        found += _report(name, axe_violations(page))
+        found += [f"{name}: id {id_!r} used more than once" for id_ in duplicate_ids(page)]
+    assert not found, "accessibility problems:\n" + "\n".join(found)
