@@ -62,7 +62,7 @@ VIEWPORT = {"width": 1280, "height": 800}
 AXE = (Path(__file__).parent / "assets" / "axe.min.js").read_text(encoding="utf-8")
 # The README's screenshots: FIRMSYNC_SCREENSHOTS=docs/screenshots refreshes these (and only
 # these) in the repository; every other shot stays in the test's temporary folder.
-README_SHOTS = {"login", "companies", "card"}
+README_SHOTS = {"login", "companies", "card", "new-card", "settings"}
 
 
 @pytest.fixture(scope="package")

@@ -44,7 +44,7 @@ def test_a_member_sees_the_state_and_only_an_administrator_the_controls(
     expect(page.get_by_role("spinbutton", name="Actualizare la fiecare (zile)")).to_be_visible()
     expect(page.get_by_role("button", name="Salvează")).to_be_visible()
     expect(page.get_by_text("Doar un administrator al contului")).to_have_count(0)
-    shot("settings")
+    shot("settings-administrator")
 
 
 def test_switching_off_lists_what_goes_and_removes_it_only_when_confirmed(

@@ -50,7 +50,7 @@ def test_a_name_typed_offers_the_register_and_a_pick_makes_a_synced_card(
     expect(_suggestions(page)).to_have_count(1)
     expect(_suggestions(page).first).to_contain_text("TRADECENTER SRL")
     expect(_suggestions(page).first).to_contain_text(TRADECENTER_LINE)
-    shot("new-card")
+    shot("new-card-suggestions")
 
     name.press("Tab")  # from the name box to the first suggestion, and Enter picks it
     expect(_suggestions(page).first).to_be_focused()
