@@ -51,6 +51,7 @@ MIDDLEWARE = [
 # Scripts, styles, images and requests from this server only, and no inline script or style:
 # htmx and every asset are served from here; forms post here; no one frames the pages.
 CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/v1/"],  # JSON answers: nothing a browser renders
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
