@@ -63,7 +63,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
-    }
+    },
 }
 if CONFIG.https:
     # Behind a proxy that ends TLS and says so; cookies never travel in the clear.
