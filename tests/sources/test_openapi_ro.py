@@ -26,7 +26,9 @@ def url(fake: FakeOpenApiRo) -> Iterator[str]:
 
 @pytest.fixture
 def client(url: str) -> Iterator[OpenApiRoClient]:
-    with OpenApiRoClient("k", url, timeout=0.25, sleep=lambda _: None) as openapi:
+    # No test here makes the fake hang: a long timeout keeps a busy machine from turning
+    # a slow local answer into a timeout the test did not ask for.
+    with OpenApiRoClient("k", url, timeout=5.0, sleep=lambda _: None) as openapi:
         yield openapi
 
 
