@@ -169,6 +169,26 @@ def test_an_edit_saved_during_a_sync_is_kept(account: Account, admin: User, engi
     assert "legal_name" in logged and not logged & {"notes", "name"}
 
 
+def test_a_cui_changed_during_a_sync_keeps_the_other_companys_data_out(
+    account: Account, admin: User, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[int] = []
+    monkeypatch.setattr("firmsync.enrichment.tasks.request_sync", asked.append)
+    activate(account, admin)
+    card = create_company(account, name="Trade", cui_input=TRADECENTER)
+    stale = Company.objects.get(pk=card.pk)  # what the sync resolved: TRADECENTER
+    update_company(card, {"cui_input": LEMNLIND})  # the user's correction, meanwhile
+    outcome = sync_cards([stale], engine)
+    card.refresh_from_db()
+    assert card.cui_input == LEMNLIND and card.legal_name == "" and card.locked_fields == []
+    assert not SyncState.objects.filter(company=card, state="synced").exists()
+    assert not UsageEntry.objects.exists()  # nothing fetched for it is billed either
+    assert outcome.moved == [card.pk] and asked == [card.pk]  # synced again, by LEMNLIND
+    sync_cards([card], engine)
+    card.refresh_from_db()
+    assert "LEMNLIND" in card.legal_name
+
+
 def test_usage_warnings_at_80_and_100_percent_of_the_included_amount(
     account: Account, admin: User, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

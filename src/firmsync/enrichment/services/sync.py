@@ -65,6 +65,7 @@ class Outcome:
     states: dict[int, str] = field(default_factory=dict)  # card id → state
     fetched: int = 0  # CUIs asked of the sources
     metered: int = 0  # companies newly counted this month
+    moved: list[int] = field(default_factory=list)  # changed by a user meanwhile: again
 
     def count(self, state: str) -> int:
         return sum(1 for s in self.states.values() if s == state)
@@ -159,11 +160,21 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
         decided.append(_decide(card, resolution, one, due, now))
     if decided:
         _write(decided, prices, now, outcome)
+    if outcome.moved:
+        _again(outcome.moved)
     if waiting:
         from firmsync.enrichment.fetcher import wait_for
 
         wait_for(waiting)
     return outcome
+
+
+def _again(card_ids: list[int]) -> None:
+    """A sync of each card the user changed while it was synced, by what it holds now."""
+    from firmsync.enrichment.tasks import request_sync
+
+    for card_id in card_ids:
+        request_sync(card_id)
 
 
 def _defer(card: Company, now: datetime.datetime) -> str:
@@ -261,7 +272,7 @@ def _write(
     logged, recorded as an error, and due again soon."""
     try:
         with transaction.atomic():
-            states, metered = _record(decided, prices, now)
+            states, metered = _record(decided, prices, now, outcome.moved)
     except DatabaseError:
         if len(decided) > 1:
             log.warning("a batch of %d cards failed: written one by one", len(decided))
@@ -284,11 +295,21 @@ def _failed(card: Company, now: datetime.datetime) -> None:
     state.save(update_fields=["state", "last_error", "next_due_at"])
 
 
+def _moved(seen: Company, now: Company) -> bool:
+    """Whether the user changed what the sync resolved the card by (its CUI, its country,
+    or — without a CUI — its name) after the sync read it."""
+    if (seen.cui_input, seen.country) != (now.cui_input, now.country):
+        return True
+    return not now.cui_input.strip() and seen.name != now.name
+
+
 def _record(
-    decided: list[Decision], prices: Prices, now: datetime.datetime
+    decided: list[Decision], prices: Prices, now: datetime.datetime, moved: list[int]
 ) -> tuple[dict[int, str], int]:
     """Apply, meter and record the decided cards, locked and loaded under the lock; their
-    states and how many companies were newly counted. In the caller's transaction."""
+    states and how many companies were newly counted. In the caller's transaction. A card
+    the user changed meanwhile (:func:`_moved`) is left as it is and added to ``moved``:
+    what was fetched is another company's, or no longer the one the user means."""
     ids = [d.card.pk for d in decided]
     locked = Company.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     cards = {card.pk: card for card in locked}  # (a card deleted meanwhile is not synced)
@@ -300,6 +321,9 @@ def _record(
     for one in decided:
         card = cards.get(one.card.pk)
         if card is None:
+            continue
+        if _moved(one.card, card):
+            moved.append(card.pk)
             continue
         cui = one.resolution.cui
         assert cui is not None
