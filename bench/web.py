@@ -86,11 +86,11 @@ def measure(args: argparse.Namespace) -> None:
     from firmsync.identity import names
 
     call_command("migrate", verbosity=0, interactive=False)
-    registered = _registered(args.typed + args.cards)
+    drawn = registered(args.typed + args.cards)
     rng = random.Random(11)
     email = f"bench-{time.time_ns()}@firmsync.local"
     account = create_account(name=f"Bench {email}", plan="professional", admin_email=email)
-    for cui, name in registered[: args.cards]:
+    for cui, name, _ in drawn[: args.cards]:
         create_card(account, name=name, cui_input=cui)
     activate(account, None, start_backfill=lambda _: None)
     sync_due(account=account, sources=("register",))
@@ -98,7 +98,7 @@ def measure(args: argparse.Namespace) -> None:
     client.force_login(get_user_model().objects.get(username=email))
 
     typed: list[str] = []
-    for cui, name in registered[args.cards :]:
+    for cui, name, _ in drawn[args.cards :]:
         plain = names.key(name).lower()
         whole = rng.choice((plain, name))
         typed += [whole[:n] for n in PREFIXES if n < len(whole)] + [whole]
@@ -118,13 +118,14 @@ def measure(args: argparse.Namespace) -> None:
     _report("card page", card_page, [rng.choice(cards) for _ in range(max(1000, len(cards)))])
 
 
-def _registered(count: int) -> list[tuple[str, str]]:
-    """``(cui, name)`` of ``count`` registered companies drawn over the whole register."""
+def registered(count: int, register_url: str | None = None) -> list[tuple[str, str, str]]:
+    """``(cui, name, county)`` of up to ``count`` registered companies drawn over the whole
+    register (``register_url``: the environment's by default)."""
     from firmsync import conf
     from firmsync.registry import read
     from firmsync.registry.store import RegisterStore
 
-    store = RegisterStore(conf.load().register_url, create=False)
+    store = RegisterStore(register_url or conf.load().register_url, create=False)
     try:
         lines = random.Random(5).sample(range(2, read.highest_line(store) + 1), count * 2)
         rows = []
@@ -132,7 +133,11 @@ def _registered(count: int) -> list[tuple[str, str]]:
             rows += read.registrations_by_line(store, lines[start : start + 900])
     finally:
         store.close()
-    found = [(str(cui), name) for _, _, cui, name, _, _ in sorted(rows) if cui and name]
+    found = [
+        (str(cui), name, county or "")
+        for _, _, cui, name, county, _ in sorted(rows)
+        if cui and name
+    ]
     return found[:count]
 
 

@@ -35,6 +35,7 @@ from openpyxl import Workbook
 
 from databases import drop_database, fresh_database
 from serving import free_port
+from web import registered
 
 FIRMSYNC = str(Path(sys.executable).with_name("firmsync"))
 
@@ -96,34 +97,13 @@ def _prepare(env: dict[str, str]) -> None:
 
 def _list(data: Path, rows: int) -> bytes:
     """An XLSX of ``rows`` clients drawn from the register, as a CRM exports them."""
-    env = {
-        **os.environ,
-        "FIRMSYNC_DATA_DIR": str(data),
-        "FIRMSYNC_REGISTER_URL": f"sqlite:///{data}/registry.sqlite3",
-    }
-    code = (
-        "import random, sys\n"
-        "from firmsync import conf\n"
-        "from firmsync.registry import read\n"
-        "from firmsync.registry.store import RegisterStore\n"
-        "store = RegisterStore(conf.load().register_url, create=False)\n"
-        "lines = random.Random(3).sample(range(2, read.highest_line(store) + 1), "
-        f"{rows * 4})\n"
-        "for start in range(0, len(lines), 900):\n"
-        "    for _, _, cui, name, county, _ in read.registrations_by_line(store, "
-        "lines[start:start + 900]):\n"
-        "        if cui and name: print(f'{cui}\\t{name}\\t{county or \"\"}')\n"
-    )
-    drawn = subprocess.run(
-        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
-    ).stdout.splitlines()
+    drawn = registered(rows * 2, f"sqlite:///{data}/registry.sqlite3")
     rng = random.Random(9)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Clienți")
     sheet.append(["Denumire", "CUI", "Județ", "Telefon"])
     made: list[list[str]] = []
-    for line in drawn[:rows]:
-        cui, name, county = line.split("\t")
+    for cui, name, county in drawn[:rows]:
         roll = rng.random()
         if roll < 0.5:
             row = [name.title(), f"RO{cui}", county, "0722 000 000"]
