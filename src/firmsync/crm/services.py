@@ -128,6 +128,8 @@ def _check_fields(fields: dict[str, Any]) -> None:
     if "name" in fields and not str(fields["name"]).strip():
         raise Invalid("name", "a card needs a name")
     for field, value in fields.items():
+        if value is None and not Company._meta.get_field(field).null:
+            raise Invalid(field, 'cannot be null (an empty text is "")')
         # PostgreSQL refuses a value longer than its column (SQLite keeps it): one rule here.
         longest = field_max_length(field)
         if longest is not None and isinstance(value, str) and len(value) > longest:
