@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -48,7 +49,7 @@ def state_of(card: Company) -> SyncState:
 
 
 def test_an_uncertain_name_waits_for_the_user_to_pick(
-    account: Account, admin: User, engine: Engine
+    account: Account, admin: User, engine: Engine, django_capture_on_commit_callbacks: Any
 ) -> None:
     activate(account, admin)
     card = create_company(account, name="CARDIO FORCE")  # the register has CARDIOFORCE
@@ -61,8 +62,9 @@ def test_an_uncertain_name_waits_for_the_user_to_pick(
     with pytest.raises(ValueError, match="not one of the card's candidates"):
         link_card(card, LEMNLIND)
     requested: list[int] = []
-    link_card(card, CARDIOFORCE, request=lambda card_id: requested.append(card_id) or True)
-    assert requested == [card.pk]  # the pick queues the card's sync
+    with django_capture_on_commit_callbacks(execute=True):
+        link_card(card, CARDIOFORCE, request=lambda card_id: requested.append(card_id) or True)
+    assert requested == [card.pk]  # the pick queues the card's sync, once it is saved
     sync_cards([card], engine)
     assert (state_of(card).state, state_of(card).method) == ("synced", "picked")
     card.refresh_from_db()

@@ -3,15 +3,21 @@
 A card syncs when it is created, and when its CUI, its country or — while it has no CUI —
 its name changes (DESIGN §5, When). The web, the API and the CLI call these, not
 :mod:`firmsync.crm.services` directly, so the reaction is never forgotten.
+
+The sync is recorded in the database with the change that causes it (the card is pending:
+due), and queued once that commits. A queue out of reach costs nothing but time: the
+request is logged in one line, and the worker's sweep syncs the card when it runs.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from firmsync.crm.errors import Conflict, Invalid
 from firmsync.crm.models import Account, Company
@@ -33,6 +39,7 @@ __all__ = [
     "update_card",
 ]
 
+log = logging.getLogger(__name__)
 RELEVANT = ("cui_input", "country")
 BULK_LIMIT = 1000  # cards a bulk creation takes at once
 Request = Callable[[int], bool]
@@ -55,22 +62,49 @@ def _active(account_id: int) -> bool:
     return AddonSettings.objects.filter(account_id=account_id, active=True).exists()
 
 
+def _record_sync(card_id: int) -> None:
+    """The card is due for a sync from now (a card never synced is due already); its state
+    shows what it was until the sync says otherwise."""
+    SyncState.objects.filter(company_id=card_id).update(next_due_at=timezone.now())
+
+
+def _queue(request: Callable[..., Any], payload: Any) -> Any:
+    """Queue recorded work; if the queue cannot be reached, say so in one line and go on:
+    the work is in the database, and the sweep does it."""
+    try:
+        return request(payload)
+    except Exception as error:  # whatever the queue's client raises (Redis, SQLite)
+        log.warning(
+            "a sync is recorded but could not be queued (%s); the worker's sweep does it",
+            error.__class__.__name__,
+        )
+        return False
+
+
+def _queue_on_commit(request: Request, card_id: int) -> None:
+    transaction.on_commit(lambda: _queue(request, card_id))
+
+
 def create_card(account: Account, *, request: Request = _default_request, **fields: Any) -> Company:
-    """A new card; with the add-on on, its sync is queued at once."""
-    card = create_company(account, **fields)
-    if _active(account.pk):
-        request(card.pk)
+    """A new card; with the add-on on, its sync is queued once it is saved."""
+    with transaction.atomic():
+        card = create_company(account, **fields)
+        if _active(account.pk):
+            _queue_on_commit(request, card.pk)
     return card
 
 
 def update_card(
     card: Company, changes: dict[str, Any], *, request: Request = _default_request
 ) -> list[str]:
-    """A user's edit (locked fields refused); a relevant change queues a sync."""
-    changed = update_company(card, changes)
-    relevant = set(changed) & set(RELEVANT) or ("name" in changed and not card.cui)
-    if relevant and _active(card.account_id):
-        request(card.pk)
+    """A user's edit (locked fields refused); a relevant change makes the card due and
+    queues its sync."""
+    with transaction.atomic():
+        changed = update_company(card, changes)
+        relevant = set(changed) & set(RELEVANT) or ("name" in changed and not card.cui)
+        if relevant and _active(card.account_id):
+            _record_sync(card.pk)
+            _queue_on_commit(request, card.pk)
     return changed
 
 
@@ -88,12 +122,13 @@ def link_card(card: Company, cui: str, *, request: Request = _default_request) -
     offered = {str(c.get("cui")) for c in (state.candidates if state else [])}
     if canonical not in offered:
         raise Invalid("cui", f"{canonical} is not one of the card's candidates")
-    update_company(card, {"cui_input": canonical})
-    SyncState.objects.filter(company=card).update(
-        method=SyncState.Method.PICKED, state=SyncState.State.PENDING
-    )
-    if _active(card.account_id):
-        request(card.pk)
+    with transaction.atomic():
+        update_company(card, {"cui_input": canonical})
+        SyncState.objects.filter(company=card).update(
+            method=SyncState.Method.PICKED, state=SyncState.State.PENDING
+        )
+        if _active(card.account_id):
+            _queue_on_commit(request, card.pk)
 
 
 def reject_candidates(card: Company, *, request: Request = _default_request) -> None:
@@ -138,7 +173,7 @@ def create_cards(
             results.append(Row(index, card, None))
         created = [row.card.pk for row in results if row.card is not None]
         if created and _active(account.pk):
-            transaction.on_commit(lambda: request_many(created))
+            transaction.on_commit(lambda: _queue(request_many, created))
     return results
 
 
@@ -153,4 +188,5 @@ def request_card_sync(card: Company, *, request: Request = _default_request) -> 
     waiting already). Refused while the add-on is off for the card's account."""
     if not _active(card.account_id):
         raise AddonInactive(f"the add-on is not active for account {card.account.name!r}")
-    return request(card.pk)
+    _record_sync(card.pk)
+    return bool(_queue(request, card.pk))
