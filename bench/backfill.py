@@ -104,7 +104,7 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     HUEY.flush()  # (a Redis database used before)
     from firmsync.crm.models import Account, Company
     from firmsync.enrichment.engine import configured_engine
-    from firmsync.enrichment.models import AddonSettings
+    from firmsync.enrichment.models import AddonSettings, SyncState
     from firmsync.enrichment.services.addon import activate
     from firmsync.enrichment.services.sync import sync_cards
 
@@ -143,8 +143,9 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
         while progress.get().backfill_total != total:  # the job has not started yet
             time.sleep(0.01)
         started = time.perf_counter()
-        while progress.get().backfill_done < total:
-            time.sleep(0.01)
+        synced = SyncState.objects.filter(company__account_id=account_id, state="synced")
+        while synced.count() < total:
+            time.sleep(0.05)
         return time.perf_counter() - started
 
     chosen = cuis[: args.cards]

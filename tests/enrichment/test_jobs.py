@@ -18,6 +18,7 @@ from huey.contrib.djhuey import HUEY
 from firmsync.crm.models import Account
 from firmsync.enrichment.engine import configured_engine
 from firmsync.enrichment.models import AddonSettings, SyncState
+from firmsync.enrichment.selectors import addon_view
 from firmsync.enrichment.services.addon import activate
 from firmsync.enrichment.services.cards import create_card, update_card
 from firmsync.enrichment.services.sync import Engine
@@ -49,8 +50,8 @@ def test_activation_backfills_and_new_cards_sync_by_themselves(
     assert not SyncState.objects.filter(company=old).exists()  # not active: no job
     activate(account, admin)
     assert SyncState.objects.get(company=old).state == "synced"  # the backfill ran
-    progress = AddonSettings.objects.get(account=account)
-    assert (progress.backfill_done, progress.backfill_total) == (1, 1)
+    progress = addon_view(account)
+    assert (progress["backfill_done"], progress["backfill_total"]) == (1, 1)
     new = create_card(account, name="Lemn", cui_input=LEMNLIND)
     assert SyncState.objects.get(company=new).state == "synced"
     update_card(new, {"cui_input": "x"})  # a relevant change: synced again, now stopped

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from firmsync.crm.models import Company
-from firmsync.enrichment.models import AddonSettings
+from firmsync.enrichment.models import AddonSettings, SyncState
 
 from ..api.conftest import member
 from .conftest import TRADECENTER, Member, browser
@@ -74,12 +74,20 @@ def test_settings_are_checked_and_saved(ana: Member) -> None:
 
 
 def test_the_backfill_shows_its_progress_until_done(ana: Member) -> None:
-    AddonSettings.objects.create(
-        account=ana.account, active=True, backfill_total=10, backfill_done=4
+    """Counted from the cards: those synced (by whichever job) of those the backfill had."""
+    AddonSettings.objects.create(account=ana.account, active=True, backfill_total=10)
+    cards = [Company.objects.create(account=ana.account, name=f"Firma {n}") for n in range(10)]
+    SyncState.objects.bulk_create(
+        [SyncState(company=card, state=SyncState.State.SYNCED) for card in cards[:3]]
+        + [SyncState(company=cards[3], state=SyncState.State.NO_MATCH)]
+        + [SyncState(company=cards[4], state=SyncState.State.PENDING)]
     )
     client = browser(ana, "en")
     running = client.get(f"{PAGE}progress/").text
     assert 'hx-trigger="every 2s"' in running and 'value="4"' in running and "4 of 10" in running
-    AddonSettings.objects.filter(account=ana.account).update(backfill_done=10)
+    SyncState.objects.filter(company__in=cards).update(state=SyncState.State.SYNCED)
+    SyncState.objects.bulk_create(
+        [SyncState(company=card, state=SyncState.State.SYNCED) for card in cards[5:]]
+    )
     done = client.get(f"{PAGE}progress/").text
     assert "every 2s" not in done and "All 10 cards" in done

@@ -195,11 +195,11 @@ def _requeue(cuis: set[str]) -> None:
     order: a process that dies in between leaves the waits, which :func:`sweep` finds)."""
     if not cuis:
         return
-    from firmsync.enrichment.tasks import request_sync
+    from firmsync.enrichment.tasks import request_syncs
 
     waits = list(AnafWait.objects.filter(cui__in=cuis).values_list("pk", "company_id"))
-    for card in dict.fromkeys(card for _, card in waits):
-        request_sync(card)
+    # (an answer is 100 CUIs: their cards are synced 100 a job, as a backfill's are)
+    request_syncs(list(dict.fromkeys(card for _, card in waits)))
     AnafWait.objects.filter(pk__in=[pk for pk, _ in waits]).delete()
 
 

@@ -35,9 +35,9 @@ class AddonSettings(models.Model):
     overage = models.BooleanField(default=True)
     monthly_cap = models.PositiveIntegerField(null=True, blank=True)  # companies per month
     activated_at = models.DateTimeField(null=True, blank=True)
-    # The backfill after activation: cards to sync, and synced so far (its progress).
+    # The backfill after activation: the cards it had to sync (its progress is counted from
+    # the cards' states, see ``backfill_progress``).
     backfill_total = models.PositiveIntegerField(default=0)
-    backfill_done = models.PositiveIntegerField(default=0)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -78,6 +78,10 @@ class SyncState(models.Model):
     last_synced_at = models.DateTimeField(null=True, blank=True)
     next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error = models.TextField(blank=True, default="")
+    # Who is syncing the card (a token of theirs) and until when at most: overlapping runs
+    # and workers skip a claimed card, and a claim whose holder died expires.
+    claim = models.CharField(max_length=32, blank=True, default="")
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
 
 class Provenance(models.Model):

@@ -295,8 +295,22 @@ def addon_view(account: Account) -> dict[str, Any]:
         "overage": settings.overage,
         "activated_at": _plain(settings.activated_at),
         "backfill_total": settings.backfill_total,
-        "backfill_done": settings.backfill_done,
+        "backfill_done": _backfill_done(account, settings),
     }
+
+
+def _backfill_done(account: Account, settings: AddonSettings) -> int:
+    """Cards of the backfill synced so far: its total less the account's cards still
+    waiting for their sync (never synced, or pending) — counted from the cards themselves,
+    so whichever job, sweep or run synced a card, it counts once."""
+    if not settings.active or not settings.backfill_total:
+        return settings.backfill_total
+    waiting = (
+        Company.objects.filter(account=account)
+        .filter(Q(sync__isnull=True) | Q(sync__state=SyncState.State.PENDING))
+        .count()
+    )
+    return max(0, settings.backfill_total - waiting)
 
 
 def statements_of(account: Account) -> list[Statement]:

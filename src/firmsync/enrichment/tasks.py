@@ -1,5 +1,11 @@
-"""Background jobs (Huey): a card's sync, the backfill after activation, the refresh of due
+"""Background jobs (Huey): a card's sync, the backfill after activation, the sweep of due
 cards. Each only calls the services; the rules are there.
+
+The queue only carries work the database already records: a card to sync is due there
+(never synced, pending, or its refresh date come) from the transaction that made it so.
+A job syncs its cards if they are still due, under a claim (so no card is synced twice);
+the sweep, every minute, syncs whatever is due and no job took — work whose job was lost
+to a queue outage or a killed worker included.
 
 At most one sync of a card waits in the queue: a marker in the queue's storage is set when
 it is queued and cleared when it starts, so the edits of a busy user do not pile up jobs.
@@ -9,7 +15,6 @@ from __future__ import annotations
 
 import logging
 
-from django.db.models import F
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
@@ -46,21 +51,26 @@ def request_sync(card_id: int) -> bool:
     """Queue a sync of the card unless one is waiting already; whether one was queued."""
     if not HUEY.put_if_empty(_marker(card_id), "1"):
         return False
-    sync_card(card_id)
+    try:
+        sync_card(card_id)
+    except Exception:  # not queued: a marker left behind would stop every later request
+        HUEY.delete(_marker(card_id))
+        raise
     return True
 
 
 def request_syncs(card_ids: list[int]) -> None:
-    """Queue the syncs of many new cards (a bulk creation), one job a batch of 100 (one
-    ANAF request), so that the workers share them."""
+    """Queue the syncs of many cards (a bulk creation, the cards an ANAF answer was awaited
+    for), one job a batch of 100 (one ANAF request), so that the workers share them."""
     for start in range(0, len(card_ids), BATCH):
         sync_new(card_ids[start : start + BATCH])
 
 
 def _sync(card_ids: list[int]) -> None:
-    """The cards, in one batch (one sync_cards: one ANAF request for all of them)."""
+    """The cards still due, in one batch (one sync_cards: one ANAF request for all of
+    them)."""
     cards = Company.objects.filter(pk__in=card_ids).order_by("pk")
-    sync_cards(list(cards), configured_engine())
+    sync_cards(list(cards), configured_engine(), due_only=True)
 
 
 @db_task(retries=3, retry_delay=60)
@@ -71,31 +81,26 @@ def sync_card(card_id: int) -> None:
 
 @db_task(retries=3, retry_delay=60)
 def sync_new(card_ids: list[int]) -> None:
-    """A batch of new cards (see :func:`request_syncs`)."""
+    """A batch of cards (see :func:`request_syncs`)."""
     _sync(card_ids)
 
 
 @db_task()
 def backfill(account_id: int) -> None:
     """Every card of a newly activated account, in batches of 100 queued as jobs of their
-    own, so that the workers (``firmsync worker``: one a core) sync them side by side; each
-    batch adds to the progress kept in the account's add-on settings (``backfill_done`` of
-    ``backfill_total``)."""
+    own, so that the workers (``firmsync worker``: one a core) sync them side by side. Its
+    progress is counted from the cards' states (``backfill_progress``), so cards synced by
+    the sweep or by another job count as well."""
     ids = due_card_ids(timezone.now(), account_id=account_id)
-    AddonSettings.objects.filter(account_id=account_id).update(
-        backfill_total=len(ids), backfill_done=0
-    )
+    AddonSettings.objects.filter(account_id=account_id).update(backfill_total=len(ids))
     for start in range(0, len(ids), BATCH):
         sync_batch(ids[start : start + BATCH], account_id)
 
 
 @db_task(retries=3, retry_delay=60)
 def sync_batch(card_ids: list[int], account_id: int) -> None:
-    """One batch of a backfill (a failed one is tried again, and counts when it is done)."""
+    """One batch of a backfill (a failed one is tried again; the sweep syncs what is left)."""
     _sync(card_ids)
-    AddonSettings.objects.filter(account_id=account_id).update(
-        backfill_done=F("backfill_done") + len(card_ids)
-    )
 
 
 @db_task()
@@ -107,9 +112,10 @@ def deliver_webhook(delivery_id: int) -> None:
         deliver_webhook.schedule((delivery_id,), delay=delay)
 
 
-@db_periodic_task(crontab(minute="*/10"))
+@db_periodic_task(crontab(minute="*"))
 def refresh_due() -> None:
-    """Cards whose refresh is due (each at its own phase of the interval), and retries."""
+    """The sweep: cards whose refresh is due (each at its own phase of the interval), retries,
+    and any due card no job took. Cards a job or another sweep holds are left to it."""
     sync_due(
         engine=configured_engine(),
         progress=lambda done, total: log.info("synced %d of %d cards", done, total),

@@ -24,8 +24,10 @@ def sync_due(
     progress: Callable[[int, int], None] | None = None,
 ) -> Counter[str]:
     """Sync every due card (of ``account``, or of every active account) now, ``batch`` at a
-    time; how many cards ended in each state. ``sources``: these, not the configured ones
-    (the offline demo: the register alone). ``progress(done, total)`` after each batch."""
+    time; how many cards ended in each state (``busy``: synced by another run meanwhile, or
+    held by one — each card is claimed, so overlapping runs never sync it twice).
+    ``sources``: these, not the configured ones (the offline demo: the register alone).
+    ``progress(done, total)`` after each batch."""
     if not 1 <= batch <= MAX_BATCH:
         raise Invalid("batch", f"must be 1 to {MAX_BATCH:,} cards, not {batch}")
     if engine is None:
@@ -37,7 +39,10 @@ def sync_due(
     states: Counter[str] = Counter()
     for start in range(0, len(ids), batch):
         cards = Company.objects.filter(pk__in=ids[start : start + batch]).order_by("pk")
-        states.update(sync_cards(list(cards), engine).states.values())
+        outcome = sync_cards(list(cards), engine, due_only=True)
+        states.update(outcome.states.values())
+        if outcome.busy:
+            states["busy"] += len(outcome.busy)
         if progress is not None:
             progress(min(start + batch, len(ids)), len(ids))
     return states

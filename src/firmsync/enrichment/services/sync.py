@@ -23,6 +23,7 @@ from django.utils import timezone
 from firmsync.crm.models import Company
 from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
 from firmsync.enrichment.services.apply import Plan, apply, plan, remove_provider_data
+from firmsync.enrichment.services.claims import DUE_STATES, claim, release
 from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
 from firmsync.enrichment.services.usage import Prices, admitted, meter
 from firmsync.enrichment.services.webhooks import emit
@@ -66,6 +67,7 @@ class Outcome:
     fetched: int = 0  # CUIs asked of the sources
     metered: int = 0  # companies newly counted this month
     moved: list[int] = field(default_factory=list)  # changed by a user meanwhile: again
+    busy: list[int] = field(default_factory=list)  # claimed by another run: left to it
 
     def count(self, state: str) -> int:
         return sum(1 for s in self.states.values() if s == state)
@@ -118,23 +120,51 @@ def _link(card: Company, cui: str) -> None:
     card.cui_input, card.cui = cui, cui
 
 
-def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
-    """Sync each card of an active account (others are skipped), as one batch: resolved
-    card by card, looked up in one lookup, each card's outcome and plan worked out, then
-    written in one transaction (:func:`_write`)."""
+def sync_cards(cards: Iterable[Company], engine: Engine, *, due_only: bool = False) -> Outcome:
+    """Sync each card of an active account (others are skipped), as one batch: claimed
+    (:mod:`.claims`: a card another run holds is left to it, in ``busy``), resolved card by
+    card, looked up in one lookup, each card's outcome and plan worked out, then written in
+    one transaction (:func:`_write`). ``due_only``: only the cards still due when claimed
+    (the work that syncs due cards, whose list may be older than another run's sync)."""
     outcome = Outcome()
-    now = engine.now()
-    prices = Prices.configured()
     settings: dict[int, AddonSettings | None] = {}  # account → its add-on settings
-    pending: dict[int, tuple[Company, Resolution]] = {}
+    active: dict[int, Company] = {}
     for card in cards:
-        addon = settings.get(card.account_id)
-        if addon is None:
-            addon = settings[card.account_id] = AddonSettings.objects.filter(
+        if card.account_id not in settings:
+            settings[card.account_id] = AddonSettings.objects.filter(
                 account_id=card.account_id
             ).first()
-        if addon is None or not addon.active or card.pk in pending:
-            continue
+        addon = settings[card.account_id]
+        if addon is not None and addon.active:
+            active.setdefault(card.pk, card)
+    token, held = claim(active, due_at=engine.now() if due_only else None)
+    outcome.busy = [pk for pk in active if pk not in held]
+    waiting: dict[int, str] = {}  # card → the CUI whose ANAF answer it waits for
+    try:
+        _sync_held([active[pk] for pk in active if pk in held], engine, settings, outcome, waiting)
+    finally:
+        release(token, held)
+    if outcome.moved:
+        _again(outcome.moved)
+    if waiting:
+        from firmsync.enrichment.fetcher import wait_for
+
+        wait_for(waiting)
+    return outcome
+
+
+def _sync_held(
+    cards: list[Company],
+    engine: Engine,
+    settings: dict[int, AddonSettings | None],
+    outcome: Outcome,
+    waiting: dict[int, str],
+) -> None:
+    """The claimed cards' sync: resolve, look up, decide, write."""
+    now = engine.now()
+    prices = Prices.configured()
+    pending: dict[int, tuple[Company, Resolution]] = {}
+    for card in cards:
         resolution = resolve(card, engine.matcher)
         if resolution.state != State.PENDING:
             outcome.states[card.pk] = _settle(card, resolution)
@@ -146,7 +176,6 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
     wanted = _within_cap(pending, settings, prices, now, outcome)
     looked = _look_up(wanted, engine, now, outcome)
     decided = []
-    waiting: dict[int, str] = {}  # card → the CUI whose ANAF answer it waits for
     for card, resolution in wanted:
         assert resolution.cui is not None
         one = looked[resolution.cui]
@@ -160,13 +189,6 @@ def sync_cards(cards: Iterable[Company], engine: Engine) -> Outcome:
         decided.append(_decide(card, resolution, one, due, now))
     if decided:
         _write(decided, prices, now, outcome)
-    if outcome.moved:
-        _again(outcome.moved)
-    if waiting:
-        from firmsync.enrichment.fetcher import wait_for
-
-        wait_for(waiting)
-    return outcome
 
 
 def _again(card_ids: list[int]) -> None:
@@ -379,9 +401,7 @@ def _due(now: datetime.datetime, account_id: int | None) -> list[QuerySet[Compan
     if account_id is not None:
         cards = cards.filter(account_id=account_id)
     never = cards.filter(sync__isnull=True)
-    due = cards.filter(sync__next_due_at__lte=now) | cards.filter(
-        sync__state__in=[State.PENDING, State.QUOTA_PAUSED]
-    )
+    due = cards.filter(sync__next_due_at__lte=now) | cards.filter(sync__state__in=DUE_STATES)
     return [never.order_by("pk"), due.distinct().order_by("pk")]
 
 
