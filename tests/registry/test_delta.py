@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import random
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,7 +87,8 @@ def test_a_changed_piece_of_a_row_broken_across_lines_asks_for_a_whole_read(
 def _next_month(sample: Path, target: Path) -> None:
     """The sample's OD_FIRME and OD_STARE_FIRMA a month on: companies renamed or moved,
     some gone from the list, new ones (one in the middle, shifting the rest), statuses
-    flipped, codes added, dropped and repeated."""
+    flipped, codes added, dropped and repeated; its other files as they were, so that the
+    snapshot is complete."""
     firme = next(sample.glob("firme-*/OD_FIRME.CSV")).read_bytes().split(b"\r\n")
     header, rows = firme[0], [r for r in firme[1:] if r]
     rng = random.Random(11)
@@ -116,6 +118,8 @@ def _next_month(sample: Path, target: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "OD_FIRME.CSV").write_bytes(b"\r\n".join([header, *rows, b""]))
     (folder / "OD_STARE_FIRMA.CSV").write_bytes(b"\r\n".join([s_header, *codes, b""]))
+    for name in ("OD_CAEN_AUTORIZAT.CSV", "OD_REPREZENTANTI_LEGALI.CSV"):
+        shutil.copy(next(sample.glob(f"firme-*/{name}")), folder / name)
 
 
 def _dump(store: RegisterStore) -> dict[str, list[tuple[object, ...]]]:
@@ -127,7 +131,11 @@ def _dump(store: RegisterStore) -> dict[str, list[tuple[object, ...]]]:
         "states": rows("SELECT reg_number, status, codes FROM registration_status"),
         "changes": rows("SELECT reg_number, snapshot, old_codes, new_codes FROM status_change"),
         "indexed": rows("SELECT DISTINCT reg_number FROM index_change"),
-        "meta": rows("SELECT key, value FROM meta WHERE key IN ('snapshot', 'status_snapshot')"),
+        "meta": rows(
+            "SELECT key, value FROM meta "
+            "WHERE key IN ('snapshot', 'status_snapshot', 'registrations_snapshot')"
+        ),
+        "snapshots": rows("SELECT snapshot, name FROM snapshot_table"),
     }
 
 

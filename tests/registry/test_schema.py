@@ -10,6 +10,7 @@ import pytest
 from firmsync.registry import schema
 from firmsync.registry.importer import import_paths
 from firmsync.registry.read import registration_count
+from firmsync.registry.snapshots import partial
 from firmsync.registry.store import RegisterStore
 
 from .snapshot import write_snapshot
@@ -28,7 +29,8 @@ def _indexes(store: RegisterStore, table: str) -> set[str]:
 
 def _as_version_1(store: RegisterStore) -> None:
     """What a register made before schema versions looks like: no version, the old index."""
-    store.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    store.execute("DELETE FROM meta WHERE key IN ('schema_version', 'registrations_snapshot')")
+    store.execute("DROP TABLE snapshot_table")
     store.execute("DROP INDEX financial_cui_year")
     store.execute("CREATE INDEX financial_cui ON financial (cui)")
     store.execute("DROP TABLE index_change")
@@ -43,7 +45,7 @@ def _as_version_1(store: RegisterStore) -> None:
 
 
 def test_a_new_register_has_the_current_version(store: RegisterStore) -> None:
-    assert schema.version_of(store) == schema.VERSION == 4
+    assert schema.version_of(store) == schema.VERSION == 5
     assert "financial_cui_year" in _indexes(store, "financial")
 
 
@@ -57,7 +59,7 @@ def test_an_older_register_is_migrated_when_opened_and_keeps_its_rows(
     assert schema.version_of(store) == 1
     store.close()
     reopened = RegisterStore(register_url)
-    assert schema.version_of(reopened) == 4
+    assert schema.version_of(reopened) == 5
     assert reopened.has_table("index_change")
     assert not reopened.has_table("status_code")  # each state keeps its codes
     # A registration of the newest file reads the snapshot as the one it was last seen in.
@@ -67,6 +69,28 @@ def test_an_older_register_is_migrated_when_opened_and_keeps_its_rows(
     assert {"financial_cui_year"} <= _indexes(reopened, "financial")
     assert "financial_cui" not in _indexes(reopened, "financial")
     assert registration_count(reopened) == rows > 0
+    # The snapshot it shows stands as complete; its registrations file is that snapshot's.
+    assert reopened.has_table("snapshot_table")
+    assert reopened.meta("registrations_snapshot") == reopened.meta("snapshot") == "2026-09-02"
+    assert partial(reopened) == []
+    reopened.close()
+
+
+def test_an_older_register_takes_a_newer_snapshot_only_once_it_is_all_in(
+    register_url: str, tmp_path: Path
+) -> None:
+    store = RegisterStore(register_url)
+    import_paths(store, [write_snapshot(tmp_path / "snapshot")])
+    _as_version_1(store)
+    store.close()
+    reopened = RegisterStore(register_url)
+    newer = write_snapshot(tmp_path / "newer", "02-10-2026") / "firme-02-10-2026"
+    import_paths(reopened, [newer / "OD_FIRME.CSV"])
+    assert reopened.meta("snapshot") == "2026-09-02"
+    [waiting] = partial(reopened)
+    assert (waiting.snapshot, waiting.tables) == ("2026-10-02", ["OD_FIRME"])
+    import_paths(reopened, [newer])
+    assert reopened.meta("snapshot") == "2026-10-02" and partial(reopened) == []
     reopened.close()
 
 

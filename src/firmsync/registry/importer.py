@@ -7,7 +7,8 @@ and counted, never silently dropped and never fatal; the whole report of a file 
 ``<data>/import-reports/``.
 
 Re-importing the same snapshot changes nothing; a newer snapshot updates registrations in
-place and records every status change with its snapshot date.
+place and records every status change with its snapshot date. The register's date moves to
+a snapshot once all its tables are in (:mod:`firmsync.registry.snapshots`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from firmsync.identity import text
-from firmsync.registry import delta, mf, onrc
+from firmsync.registry import delta, mf, onrc, snapshots
 from firmsync.registry.parallel import Load, default_workers, load_file
 from firmsync.registry.reader import DelimitedFile, FileReport, decode_line
 from firmsync.registry.store import NAME_INDEX_COLUMNS, RegisterStore
@@ -253,7 +254,7 @@ class _Importer:
     def registrations(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
         onrc.require(source, "DENUMIRE", "CUI", "COD_INMATRICULARE")
         store, seen = self.store, self._snapshot_text(source.path)
-        current = store.meta("snapshot")
+        current = store.meta("registrations_snapshot")
         # The current layout lists every registration in one file; the old one in four.
         whole = not _FIRME_OLD.match(source.path.name)
         previous = self._previous("registrations") if whole else None
@@ -290,12 +291,12 @@ class _Importer:
             with _phase("registrations: index by CUI"):
                 store.create_indexes("registration")
             if current is None or seen > current:
-                store.set_meta("snapshot", seen)
+                store.set_meta("registrations_snapshot", seen)
         else:
             with _phase("registrations: merge into the register"):
                 self._merge_registrations(stage, seen, current, whole=whole)
         if "old_status_codes" in columns:
-            self._status_from_old_layout()
+            self._status_from_old_layout(seen)
         if whole:
             self._remember("registrations", source.path)
 
@@ -426,10 +427,10 @@ class _Importer:
                     (current,),
                 )
             if newest:
-                store.set_meta("snapshot", seen)
+                store.set_meta("registrations_snapshot", seen)
         store.drop_table(stage)
 
-    def _status_from_old_layout(self) -> None:
+    def _status_from_old_layout(self, snapshot: str) -> None:
         """The old layout carries status codes inline (``STARE_FIRMA``, comma-separated):
         the states of the registrations it lists are derived from them."""
         store = self.store
@@ -441,7 +442,6 @@ class _Importer:
         self._forget("status_codes")
         stage = store.recreate("status_code", stage=True)
         store.bulk_load(stage, ("reg_number", "code"), sorted(pairs))
-        snapshot = store.meta("snapshot") or self._snapshot_text(None)
         current = store.meta("status_snapshot")
         if store.is_empty("registration_status"):
             self._derive_status(stage, snapshot)
@@ -798,6 +798,15 @@ class _Importer:
         for problem in changed.examples:
             report.record(problem)
 
+    # --- the snapshot a file belongs to -------------------------------------------------
+    def _arrived(self, source: DelimitedFile) -> None:
+        """Record, inside the caller's transaction, that the table ``source`` holds is in for
+        its snapshot: the register's date moves if that completes a newer snapshot. A file
+        that loaded no row (empty, a header alone) counts for nothing."""
+        table = snapshots.table_of(source.path)
+        if table is not None and source.report.rows_loaded:
+            snapshots.record(self.store, snapshot=self._snapshot_text(source.path), table=table)
+
     # --- driver ------------------------------------------------------------------------
     def _snapshot_text(self, path: Path | None) -> str:
         found = self.snapshot or (snapshot_of(path) if path else None) or date.today()
@@ -830,21 +839,23 @@ class _Importer:
             self.store.create_views()
             if log is not None:
                 log.close()
-        self.store.execute(
-            "INSERT INTO import_run (file, kind, snapshot, started, finished, rows_read, "
-            f"rows_loaded, rows_rejected, problems) VALUES ({self.store.marks(9)})",
-            (
-                item.path.name,
-                item.kind,
-                self._snapshot_text(item.path),
-                started,
-                datetime.now(UTC).isoformat(timespec="seconds"),
-                report.rows_read,
-                report.rows_loaded,
-                report.rows_rejected,
-                json.dumps({"rejected": report.rejected, "warnings": report.warnings}),
-            ),
-        )
+        with self.store.transaction():
+            self.store.execute(
+                "INSERT INTO import_run (file, kind, snapshot, started, finished, rows_read, "
+                f"rows_loaded, rows_rejected, problems) VALUES ({self.store.marks(9)})",
+                (
+                    item.path.name,
+                    item.kind,
+                    self._snapshot_text(item.path),
+                    started,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    report.rows_read,
+                    report.rows_loaded,
+                    report.rows_rejected,
+                    json.dumps({"rejected": report.rejected, "warnings": report.warnings}),
+                ),
+            )
+            self._arrived(source)
         return report
 
 

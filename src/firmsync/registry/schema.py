@@ -45,11 +45,22 @@ def _changed_lines_only(store: RegisterStore) -> None:
     store.execute("DROP TABLE IF EXISTS status_code")
 
 
+def _snapshot_tables(store: RegisterStore) -> None:
+    """5: the tables of each snapshot are recorded, and the register's date moves only once
+    a snapshot's are all in; the date of the newest registrations file gets a key of its
+    own. The snapshot a register shows stands as complete (it has no record)."""
+    store.create_table("snapshot_table")
+    snapshot = store.meta("snapshot")
+    if snapshot is not None:
+        store.set_meta("registrations_snapshot", snapshot)
+
+
 # version → the step that brings a register of the version before it there.
 STEPS: dict[int, Callable[[RegisterStore], None]] = {
     2: _financial_by_year,
     3: _index_changes,
     4: _changed_lines_only,
+    5: _snapshot_tables,
 }
 VERSION = max(STEPS)
 

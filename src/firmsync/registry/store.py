@@ -60,6 +60,9 @@ _TABLES = {
         started TEXT NOT NULL, finished TEXT, rows_read INTEGER, rows_loaded INTEGER,
         rows_rejected INTEGER, problems TEXT""",
     "meta": "key TEXT PRIMARY KEY, value TEXT",
+    # The tables of each ONRC snapshot imported (registry/snapshots.py): the register's date
+    # (meta ``snapshot``) moves to a snapshot only once they are all in.
+    "snapshot_table": "snapshot TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (snapshot, name)",
     # The registrations whose columns in NAME_INDEX_COLUMNS changed, in the order imports
     # changed them: a name index applies those after the last id it has seen.
     "index_change": "id {serial}, reg_number TEXT NOT NULL",

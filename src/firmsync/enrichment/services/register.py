@@ -194,7 +194,9 @@ def register_import(
     under ``<data>/import-reports``; the last registrations and status files are kept in
     ``<data>/register-files``, for the next ones to be read only where they differ. A file
     that would replace a table with under half its rows is refused (``Invalid``), unless
-    ``allow_shrink``: the files before it stay imported, it and those after it are not."""
+    ``allow_shrink``: the files before it stay imported, it and those after it are not, and
+    the register keeps its date until the snapshot's missing files come
+    (:mod:`firmsync.registry.snapshots`)."""
     from firmsync.registry.importer import FILE_REFUSALS, import_paths
 
     data = conf.load().data_dir
