@@ -53,7 +53,7 @@ def name(store: RegisterStore) -> str:
     return str(store.scalar("SELECT name FROM registration WHERE reg_number = 'J2022000001360'"))
 
 
-@pytest.mark.parametrize("broken", ["OD_STARE_FIRMA.CSV"])
+@pytest.mark.parametrize("broken", ["OD_CAEN_AUTORIZAT.CSV", "OD_STARE_FIRMA.CSV"])
 def test_an_import_stopped_half_way_keeps_the_old_date_over_the_old_statuses(
     loaded: RegisterStore, tmp_path: Path, broken: str
 ) -> None:
@@ -66,6 +66,7 @@ def test_an_import_stopped_half_way_keeps_the_old_date_over_the_old_statuses(
     [waiting] = partial(loaded)
     assert waiting.snapshot == NEW
     assert "OD_FIRME" in waiting.tables and broken.removesuffix(".CSV") in waiting.missing
+    assert "OD_STARE_FIRMA" in waiting.missing  # statuses come last: none of the new ones
 
 
 def test_the_missing_files_imported_later_complete_the_snapshot(

@@ -68,15 +68,17 @@ def _collector_paused() -> Iterator[None]:
 
 
 _MF_NAME = re.compile(r"^web_?(uu|bl_?bs_?sl)_?an_?(\d{4})\.txt$", re.I)
-# Kinds in load order: code tables, then registrations, then what joins to them.
+# Kinds in load order: code tables, then registrations, then what joins to them. Statuses
+# come last of a snapshot's files: the register's date moves with them, in one transaction,
+# so an import stopped before them leaves the old date over the old statuses.
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("status_labels", r"^(n_stare_firma|5nomenclator_stari_firma).*\.csv$"),
     ("caen_versions", r"^n_versiune_caen.*\.csv$"),
     ("caen_titles", r"^n_caen.*\.csv$"),
     ("registrations", r"^(od_firme|[1-4]firme_(ne)?radiate_(cu|fara)_sediu).*\.csv$"),
-    ("status_codes", r"^od_stare_firma.*\.csv$"),
     ("caen_authorised", r"^od_caen_autorizat.*\.csv$"),
     ("representatives", r"^od_reprezentanti_(legali|if).*\.csv$"),
+    ("status_codes", r"^od_stare_firma.*\.csv$"),
     ("financials", _MF_NAME.pattern),
     ("description", r"^web_?\w*\d{4}.*\.csv$"),  # read with its data file
 )
@@ -471,7 +473,7 @@ class _Importer:
             f"SELECT COUNT(DISTINCT reg_number) FROM {stage}",
             "SELECT COUNT(*) FROM registration_status",
         )
-        self._derive_status(stage, snapshot)
+        self._derive_status(stage, snapshot, arrived=source)
         self.store.drop_table(stage)
         self.store.create_views()
         self._remember("status_codes", source.path)
@@ -514,12 +516,13 @@ class _Importer:
             ("reg_number", "code"),
             sorted(pair for pair, n in codes.items() for _ in range(max(n, 0))),
         )
+        self._take_report("status_codes", source.report, report, former.report)
         with _phase("status: states derived again"), store.transaction():
             self._states_replaced(pairs, keys, snapshot, current)
+            self._arrived(source)
         store.drop_table(pairs)
         store.drop_table(keys)
         store.create_views()
-        self._take_report("status_codes", source.report, report, former.report)
         self._remember("status_codes", source.path)
         return True
 
@@ -566,9 +569,12 @@ class _Importer:
             "LEFT JOIN status_label AS l ON l.code = s.code"
         )
 
-    def _derive_status(self, pairs: str, snapshot: str) -> None:
+    def _derive_status(
+        self, pairs: str, snapshot: str, *, arrived: DelimitedFile | None = None
+    ) -> None:
         """Each registration's state from all its status codes (table ``pairs``), as a new
-        status table; against a newer snapshot, every change of codes is recorded."""
+        status table; against a newer snapshot, every change of codes is recorded. The
+        table of ``arrived`` is recorded with the swap (:meth:`_arrived`)."""
         store = self.store
         store.drop_table("stage_registration_status")
         stage = store.recreate("registration_status", stage=True, unlogged=False)
@@ -593,9 +599,11 @@ class _Importer:
                     self._record_status_changes(stage)
             store.drop_table("registration_status")
             store.execute(f"ALTER TABLE {stage} RENAME TO registration_status")
+            store.set_meta("status_snapshot", snapshot)
+            if arrived is not None:
+                self._arrived(arrived)
         store.create_indexes("registration_status")
         store.create_views()
-        store.set_meta("status_snapshot", snapshot)
 
     def _record_code_changes(self, stage: str, snapshot: str) -> None:
         """``status_change`` rows, dated ``snapshot``, for the registrations whose codes in
