@@ -66,12 +66,43 @@ def test_show_exit_codes(imported: CliRunner) -> None:
 def test_stats_json(imported: CliRunner) -> None:
     result = imported.invoke(cli, ["registry", "stats", "--json"])
     data = json.loads(result.output)
-    assert data["snapshot"] == "2026-09-02"
+    assert data["snapshot"] == "2026-09-02" and data["partial_snapshots"] == []
     assert data["registrations"] == 9
     assert data["by_status"]["active"] == 6
     assert data["cui_issues"] == {"empty": 2, "personal_code": 1, "wrong_check_digit": 1}
     assert data["financial_years"] == {"2025 uu": 1, "2024 uu": 2}
     assert data["rejected_rows"]["registrations: too many fields"] == 1
+
+
+def test_stats_show_a_snapshot_not_all_in_as_partial(imported: CliRunner, tmp_path: Path) -> None:
+    newer = write_snapshot(tmp_path / "newer", "02-10-2026") / "firme-02-10-2026"
+    result = imported.invoke(cli, ["registry", "import", str(newer / "OD_FIRME.CSV")])
+    assert result.exit_code == 0, result.output
+    lacks = "OD_STARE_FIRMA, OD_CAEN_AUTORIZAT, OD_REPREZENTANTI_LEGALI"
+    assert (
+        f"snapshot 2026-10-02 is partial (has OD_FIRME; lacks {lacks}): "
+        "the register stays at 2026-09-02"
+    ) in result.output
+    data = json.loads(imported.invoke(cli, ["registry", "stats", "--json"]).output)
+    assert data["snapshot"] == "2026-09-02"
+    assert data["partial_snapshots"] == [
+        {"snapshot": "2026-10-02", "tables": ["OD_FIRME"], "missing": lacks.split(", ")}
+    ]
+    text = imported.invoke(cli, ["registry", "stats"]).output.splitlines()
+    assert text[:2] == [
+        "Snapshot:       2026-09-02",
+        f"Partial:        2026-10-02: has OD_FIRME; lacks {lacks}",
+    ]
+    facts = json.loads(imported.invoke(cli, ["registry", "show", "66815090", "--json"]).output)
+    assert facts["sources"]["status"]["as_of"] == "2026-09-02"
+    result = imported.invoke(cli, ["registry", "import", str(newer)])  # the rest of it
+    assert "is partial" not in result.output
+    data = json.loads(imported.invoke(cli, ["registry", "stats", "--json"]).output)
+    assert (data["snapshot"], data["partial_snapshots"]) == ("2026-10-02", [])
+    assert not any(
+        line.startswith("Partial")
+        for line in imported.invoke(cli, ["registry", "stats"]).output.splitlines()
+    )
 
 
 def test_make_sample_then_import(runner: CliRunner, tmp_path: Path) -> None:

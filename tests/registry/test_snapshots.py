@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from firmsync.registry.importer import FILE_REFUSALS, import_paths
+from firmsync.registry.read import stats
 from firmsync.registry.sample import FIRME_HEADER
 from firmsync.registry.snapshots import Partial, partial
 from firmsync.registry.store import RegisterStore
@@ -75,10 +76,12 @@ def test_the_missing_files_imported_later_complete_the_snapshot(
     folder = newer(tmp_path / "newer")
     import_paths(loaded, [folder / "OD_FIRME.CSV"])  # what a run killed after it leaves
     assert seen(loaded) == (OLD, OLD, "active", OLD)
-    assert partial(loaded) == [
-        Partial(
-            NEW, ["OD_FIRME"], ["OD_STARE_FIRMA", "OD_CAEN_AUTORIZAT", "OD_REPREZENTANTI_LEGALI"]
-        )
+    assert stats(loaded)["partial_snapshots"] == [
+        {
+            "snapshot": NEW,
+            "tables": ["OD_FIRME"],
+            "missing": ["OD_STARE_FIRMA", "OD_CAEN_AUTORIZAT", "OD_REPREZENTANTI_LEGALI"],
+        }
     ]
     import_paths(loaded, [folder / "OD_CAEN_AUTORIZAT.CSV", folder / "OD_STARE_FIRMA.CSV"])
     assert loaded.meta("snapshot") == OLD
@@ -89,7 +92,7 @@ def test_the_missing_files_imported_later_complete_the_snapshot(
     ]
     import_paths(loaded, [folder])  # the whole folder again: the last table completes it
     assert seen(loaded) == (NEW, NEW, "dissolution", NEW)
-    assert partial(loaded) == []
+    assert partial(loaded) == [] and stats(loaded)["partial_snapshots"] == []
     assert loaded.query("SELECT reg_number, snapshot, new_status FROM status_change") == [
         ("J2022000001360", NEW, "dissolution")
     ]

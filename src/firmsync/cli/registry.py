@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -65,6 +65,11 @@ def import_command(paths: tuple[Path, ...], snapshot: object, allow_shrink: bool
             click.echo(f"  {problem}")
     for path in result.skipped:
         click.echo(f"{path}: not an official file firmsync knows; skipped")
+    for waiting in result.partial:
+        click.echo(
+            f"snapshot {waiting.snapshot} is partial ({_partial(waiting.to_dict())}): "
+            f"the register stays at {result.snapshot or '(no complete snapshot)'}"
+        )
     if index is None:
         click.echo("name index: unchanged (the files changed no names, places or statuses)")
     elif "updated" in index.meta:
@@ -77,17 +82,27 @@ def import_command(paths: tuple[Path, ...], snapshot: object, allow_shrink: bool
         click.echo(f"name index: {index.documents:,} registrations in {seconds:.1f} s")
 
 
+def _partial(snapshot: dict[str, Any]) -> str:
+    """What a snapshot not all in has and what it lacks, in a line."""
+    return f"has {', '.join(snapshot['tables'])}; lacks {', '.join(snapshot['missing'])}"
+
+
 @registry.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(as_json: bool) -> None:
-    """Companies by status, snapshot date, financial years, rejected rows by reason."""
+    """Snapshot date (and newer snapshots not all in), companies by status, financial
+    years, rejected rows by reason."""
     from firmsync.enrichment.services.register import register_stats
 
     data = register_stats()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"Snapshot:       {data['snapshot'] or '(none imported)'}")
+    waiting = data["partial_snapshots"]
+    none = "(none complete)" if waiting else "(none imported)"
+    click.echo(f"Snapshot:       {data['snapshot'] or none}")
+    for snapshot in waiting:
+        click.echo(f"Partial:        {snapshot['snapshot']}: {_partial(snapshot)}")
     click.echo(f"Registrations:  {data['registrations']:,}")
     click.echo(f"Distinct CUIs:  {data['companies']:,}")
     for title in ("by_status", "cui_issues", "financial_years", "rejected_rows"):

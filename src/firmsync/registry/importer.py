@@ -22,7 +22,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -111,6 +111,8 @@ class RecognisedFile:
 class ImportResult:
     files: list[tuple[RecognisedFile, FileReport]]
     skipped: list[Path]
+    snapshot: str | None = None  # the register's date after the import
+    partial: list[snapshots.Partial] = field(default_factory=list)  # newer, not all in
 
     @property
     def rows_rejected(self) -> int:
@@ -914,4 +916,4 @@ def import_paths(
         # twice as long.
         store.execute("ANALYZE")
     skipped = [f.path for f in found if f.kind == "unknown"]
-    return ImportResult(results, skipped)
+    return ImportResult(results, skipped, store.meta("snapshot"), snapshots.partial(store))

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from firmsync.identity import address
+from firmsync.registry import snapshots
 
 if TYPE_CHECKING:
     from firmsync.registry.store import RegisterStore
@@ -83,8 +84,9 @@ def registration_count(store: RegisterStore) -> int:
 
 
 def stats(store: RegisterStore) -> dict[str, object]:
-    """What ``firmsync registry stats`` shows: counts by status, CUI issues, financial
-    years, the rejected rows of each file's last import by reason, status changes."""
+    """What ``firmsync registry stats`` shows: the register's date and the newer snapshots
+    not all in yet, counts by status, CUI issues, financial years, the rejected rows of each
+    file's last import by reason, status changes."""
     rejected: Counter[str] = Counter()
     for kind, problems in store.query(
         "SELECT kind, problems FROM import_run WHERE id IN "
@@ -94,6 +96,7 @@ def stats(store: RegisterStore) -> dict[str, object]:
             rejected[f"{kind}: {reason}"] += count
     return {
         "snapshot": store.meta("snapshot"),
+        "partial_snapshots": [p.to_dict() for p in snapshots.partial(store)],
         "registrations": registration_count(store),
         "companies": store.scalar("SELECT COUNT(DISTINCT cui) FROM registration"),
         "by_status": dict(
