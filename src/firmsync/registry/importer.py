@@ -269,7 +269,6 @@ class _Importer:
             ):
                 if self._registrations_changed(source, seen, current, previous):
                     return
-        self._forget("registrations")
         stage = store.recreate("registration", stage=True, defaults={"first_seen": seen})
         columns = onrc.registration_columns(source)
         with _phase("registrations: load"):
@@ -278,6 +277,8 @@ class _Importer:
             self._refuse_shrink(
                 source, f"SELECT COUNT(*) FROM {stage}", "SELECT COUNT(*) FROM registration"
             )
+        # Only now: a file refused above has touched nothing but its stage.
+        self._forget("registrations")
         first = store.is_empty("registration")
         if first:  # the staged rows become the register, indexes built once
             store.drop_table("registration")
@@ -467,7 +468,6 @@ class _Importer:
             ):
                 if self._status_changed(source, snapshot, current, previous):
                     return
-        self._forget("status_codes")
         stage = self.store.recreate("status_code", stage=True)
         self._load(source, "status_codes", stage, ("reg_number", "code"), tick)
         self._refuse_shrink(
@@ -475,6 +475,7 @@ class _Importer:
             f"SELECT COUNT(DISTINCT reg_number) FROM {stage}",
             "SELECT COUNT(*) FROM registration_status",
         )
+        self._forget("status_codes")  # (after the refusals: they touch only the stage)
         self._derive_status(stage, snapshot, arrived=source)
         self.store.drop_table(stage)
         self.store.create_views()
