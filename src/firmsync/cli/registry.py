@@ -19,7 +19,7 @@ def registry() -> None:
 
 
 @registry.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--snapshot",
     type=click.DateTime(["%Y-%m-%d"]),

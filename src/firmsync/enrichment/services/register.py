@@ -196,9 +196,13 @@ def register_import(
     that would replace a table with under half its rows is refused (``Invalid``), unless
     ``allow_shrink``: the files before it stay imported, it and those after it are not, and
     the register keeps its date until the snapshot's missing files come
-    (:mod:`firmsync.registry.snapshots`)."""
+    (:mod:`firmsync.registry.snapshots`). A path that does not exist is refused before
+    anything is read."""
     from firmsync.registry.importer import FILE_REFUSALS, import_paths
 
+    for path in paths:
+        if not path.exists():
+            raise Invalid("paths", f"{path}: no such file or folder")
     data = conf.load().data_dir
     try:
         result = import_paths(
