@@ -55,7 +55,7 @@ __all__ = [
     "webhooks_of",
 ]
 
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_MONTH = re.compile(r"(?!0000)\d{4}-(0[1-9]|1[0-2])")  # a month of a year there is
 
 _FIGURES = ("turnover", "net_profit", "net_loss", "employees", "share_capital", "source")
 
