@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from firmsync.api.auth import account_of, user_of
 from firmsync.api.errors import Error, responses
 from firmsync.enrichment.selectors import addon_view
-from firmsync.enrichment.services.addon import UNSET, addon_change
+from firmsync.enrichment.services.addon import MAX_CAP, UNSET, addon_change
 
 __all__ = ["router"]
 
@@ -35,7 +35,7 @@ class AddonIn(Schema):
     active: bool | None = None
     confirm: bool = Field(False, description="needed to deactivate: it removes provider data")
     refresh_days: int | None = Field(None, ge=1, le=30)
-    monthly_cap: int | None = Field(None, ge=0, le=10**9, description="null: no cap")
+    monthly_cap: int | None = Field(None, ge=0, le=MAX_CAP, description="null: no cap")
     overage: bool | None = None
 
 

@@ -30,6 +30,7 @@ from firmsync.enrichment.services.apply import remove_provider_data
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "MAX_CAP",
     "UNSET",
     "ConfirmationNeeded",
     "NotAllowed",
@@ -40,6 +41,11 @@ __all__ = [
     "removal_preview",
     "update_settings",
 ]
+
+
+# The most companies a monthly cap may say (the API's bound too): a number the database's
+# column holds on every backend.
+MAX_CAP = 10**9
 
 
 class Unset:
@@ -174,8 +180,10 @@ def update_settings(
     _check(account, user)
     if refresh_days is not None and not 1 <= refresh_days <= 30:
         raise Invalid("refresh_days", f"must be from 1 to 30 days, not {refresh_days}")
-    if isinstance(monthly_cap, int) and monthly_cap < 0:
-        raise Invalid("monthly_cap", f"must be a number of companies, not {monthly_cap}")
+    if isinstance(monthly_cap, int) and not 0 <= monthly_cap <= MAX_CAP:
+        raise Invalid(
+            "monthly_cap", f"must be a number of companies from 0 to {MAX_CAP:,}, not {monthly_cap}"
+        )
     with transaction.atomic():
         settings, _ = AddonSettings.objects.select_for_update().get_or_create(account=account)
         if refresh_days is not None:
