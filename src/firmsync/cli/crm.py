@@ -188,10 +188,13 @@ def addon_settings(
 ) -> None:
     """Show or change the refresh interval, the monthly cap and overage."""
     ready()
+    from firmsync.crm.errors import Invalid
     from firmsync.crm.selectors import account_named
     from firmsync.enrichment.services.addon import UNSET, update_settings
 
     with refusals():
+        if no_cap and cap is not None:
+            raise Invalid("cap", "give --cap N or --no-cap, not both")
         settings = update_settings(
             account_named(name),
             None,
