@@ -161,8 +161,9 @@ def addon_deactivate(name: str, yes: bool) -> None:
 
     with refusals():
         target = account_named(name)
+        preview = removal_preview(target, None)  # (refused here if it cannot be switched)
         click.echo("Deactivation removes:")
-        for line in removal_preview(target).lines():
+        for line in preview.lines():
             click.echo(f"  {line}")
         click.echo("Usage and statements are kept.")
         if not yes and not click.confirm("Deactivate?"):

@@ -136,7 +136,14 @@ class Removal:
         ]
 
 
-def removal_preview(account: Account) -> Removal:
+def removal_preview(account: Account, user: AbstractBaseUser | None = None) -> Removal:
+    """What deactivation would remove, refused as deactivation is refused (``user`` ``None``:
+    the operator): nothing is shown of a switch that cannot be made."""
+    _check(account, user)
+    return _removal(account)
+
+
+def _removal(account: Account) -> Removal:
     cards = Company.objects.filter(account=account)
     return Removal(
         cards=cards.exclude(locked_fields=[]).count(),
@@ -157,7 +164,7 @@ def removal_preview(account: Account) -> Removal:
 def deactivate(account: Account, user: AbstractBaseUser | None) -> Removal:
     """Switch the add-on off and remove everything it provided; what was removed."""
     _check(account, user)
-    removed = removal_preview(account)
+    removed = _removal(account)
     with transaction.atomic():
         AddonSettings.objects.filter(account=account).update(active=False)
         for card in Company.objects.filter(account=account):
@@ -246,7 +253,7 @@ def addon_change(
     current = AddonSettings.objects.filter(account=account).first()
     leaving = active is False and current is not None and current.active
     if leaving and not confirm:
-        raise ConfirmationNeeded(removal_preview(account))
+        raise ConfirmationNeeded(_removal(account))
     with transaction.atomic():
         changes_settings = (
             refresh_days is not None or not isinstance(monthly_cap, Unset) or overage is not None
