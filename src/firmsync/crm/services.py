@@ -164,13 +164,22 @@ def create_account(
     return account
 
 
+def _email(typed: str) -> str:
+    """A member's address as stored (it is also their username), or refused."""
+    email = typed.strip().lower()
+    if "@" not in email:
+        raise Invalid("email", f"{email!r} is not an e-mail address")
+    longest = get_user_model()._meta.get_field("username").max_length
+    if longest is not None and len(email) > longest:
+        raise Invalid("email", f"at most {longest} characters, not {len(email)}")
+    return email
+
+
 def add_member(
     *, account: Account, email: str, role: str = Membership.Role.MEMBER, password: str | None = None
 ) -> Membership:
     """A user (made if new: username and e-mail are the address) joins the account."""
-    email = email.strip().lower()
-    if "@" not in email:
-        raise Invalid("email", f"{email!r} is not an e-mail address")
+    email = _email(email)
     if role not in Membership.Role.values:
         raise Invalid("role", f"must be one of {', '.join(Membership.Role.values)}, not {role!r}")
     with transaction.atomic():
@@ -297,6 +306,9 @@ def token_create(
     """A new API token for the member ``email`` (of ``account``, needed when the user is a
     member of several); the token and its text, which is shown once and never stored."""
     email = email.strip().lower()
+    longest = ApiToken._meta.get_field("name").max_length
+    if longest is not None and len(name.strip()) > longest:
+        raise Invalid("name", f"at most {longest} characters, not {len(name.strip())}")
     memberships = Membership.objects.select_related("account").filter(user__username=email)
     if account is not None:
         memberships = memberships.filter(account=account)
