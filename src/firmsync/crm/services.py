@@ -313,6 +313,8 @@ def token_create(
     if account is not None:
         memberships = memberships.filter(account=account)
     found = list(memberships[:2])
+    if not found and "@" not in email:  # (a member is never refused for how they are named)
+        raise Invalid("email", f"{email!r} is not an e-mail address")
     if not found:
         where = f" of {account.name!r}" if account is not None else ""
         raise NotFound(f"{email} is not a member{where}")
