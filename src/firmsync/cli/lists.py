@@ -166,10 +166,16 @@ def company_export(
             sys.stdout.flush()
             export_cards(target, fmt, sys.stdout.buffer, **options)
             return
+        if output.is_dir():
+            raise Invalid("output", f"{output}: a folder; name the file to write")
         # Written beside, then renamed: a refused or broken export leaves no half file.
         partial = output.with_name(f".{output.name}.part")
         try:
-            with partial.open("wb") as out:
+            written = partial.open("wb")
+        except OSError as error:  # no such folder, not allowed to write there
+            raise Invalid("output", f"{output}: {error.strerror or error}") from None
+        try:
+            with written as out:
                 count = export_cards(target, fmt, out, **options)
             os.replace(partial, output)
         finally:
