@@ -104,7 +104,7 @@ def match(
             raise click.UsageError("--file needs --out")
         _match_file(in_file, out_file, workers)
         return
-    if not name:
+    if name is None:  # (an empty name typed is the service's to refuse)
         click.echo(ctx.get_help())
         ctx.exit(2)
     from firmsync.cli.edge import refusals
