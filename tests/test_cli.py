@@ -190,7 +190,7 @@ def test_bulk_match_file_on_two_processes(imported: CliRunner, tmp_path: Path) -
     missing = tmp_path / "bad.csv"
     missing.write_text("firma\nALFA\n", encoding="utf-8")
     refused = imported.invoke(cli, ["match", "--file", str(missing), "--out", str(out)])
-    assert refused.exit_code == 1 and "no 'name' column" in refused.output
+    assert refused.exit_code == 2 and "no 'name' column" in refused.output
 
 
 def test_match_build_and_evaluate_on_a_sample(runner: CliRunner, tmp_path: Path) -> None:

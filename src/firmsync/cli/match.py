@@ -142,21 +142,36 @@ def _print(name: str, result: Match) -> None:
     out.print(table)
 
 
+def _names(in_file: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The columns (lower case) and rows of a CSV of names; refused (``Invalid``) when it is
+    not UTF-8 text or has no ``name`` column."""
+    from firmsync.crm.errors import Invalid
+
+    try:
+        with in_file.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = [c.strip().lower() for c in reader.fieldnames or []]
+            if "name" not in columns:
+                raise Invalid("file", f"{in_file}: no 'name' column (columns: {columns})")
+            rows = [
+                {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+                for row in reader
+            ]
+    except UnicodeDecodeError:
+        raise Invalid("file", f"{in_file}: not UTF-8 text (save it as CSV UTF-8)") from None
+    except csv.Error as error:
+        raise Invalid("file", f"{in_file}, line {reader.line_num:,}: {error}") from None
+    return columns, rows
+
+
 def _match_file(in_file: Path, out_file: Path, workers: int | None) -> None:
-    with in_file.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns = [c.strip().lower() for c in reader.fieldnames or []]
-        if "name" not in columns:
-            raise click.ClickException(f"{in_file}: no 'name' column (columns: {columns})")
-        rows = [
-            {k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader
-        ]
-    wanted = [(r["name"], r.get("county") or None, r.get("locality") or None) for r in rows]
     from firmsync.cli.edge import refusals
     from firmsync.enrichment.services.register import register_search_many
 
-    started = time.monotonic()
     with refusals():
+        columns, rows = _names(in_file)
+        started = time.monotonic()
+        wanted = [(r["name"], r.get("county") or None, r.get("locality") or None) for r in rows]
         results = register_search_many(wanted, workers=workers)
     with out_file.open("w", encoding="utf-8", newline="") as handle, progress_bar() as bar:
         writer = csv.DictWriter(handle, [*columns, *OUTPUT_COLUMNS])
