@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 __all__ = ["COMMANDS", "LazyGroup", "cli", "main"]
 
@@ -140,8 +141,27 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args and not args[0].startswith("-") and args[0] not in COMMANDS:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "firmsync.project.settings")
-        from django.core.management import execute_from_command_line
+        from django.core.management import execute_from_command_line, get_commands
 
+        if args[0] not in get_commands() and args[0] not in ("help", "version"):
+            click.echo(f"Refused: no such command {args[0]!r} (see firmsync -h)", err=True)
+            sys.exit(2)
         execute_from_command_line(["firmsync", *args])
         return
-    cli.main(args=args, prog_name="firmsync")
+    try:
+        code = cli.main(args=args, prog_name="firmsync", standalone_mode=False)
+    except NoArgsIsHelpError as error:  # a group named alone: its help, as click shows it
+        error.show()
+        sys.exit(error.exit_code)
+    except click.UsageError as error:  # (click's own: a bad option value, a missing argument)
+        where = error.ctx.command_path if error.ctx else "firmsync"
+        click.echo(f"Refused: {error.format_message()} (see {where} -h)", err=True)
+        sys.exit(2)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    if isinstance(code, int):  # (standalone_mode=False returns an Exit's code)
+        sys.exit(code)
