@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from firmsync.enrichment.models import SyncState
 
-__all__ = ["CLAIM_FOR", "DUE_STATES", "claim", "release"]
+__all__ = ["CLAIM_FOR", "DUE_STATES", "claim", "release", "release_all"]
 
 CLAIM_FOR = datetime.timedelta(minutes=2)  # far longer than a batch takes to sync
 DUE_STATES = (SyncState.State.PENDING, SyncState.State.QUOTA_PAUSED)  # due whatever the date
@@ -57,3 +57,9 @@ def release(token: str, card_ids: Iterable[int]) -> None:
         SyncState.objects.filter(company_id__in=list(card_ids), claim=token).update(
             claim="", claimed_until=None
         )
+
+
+def release_all() -> int:
+    """End every claim (a restored database holds those of the processes that were running
+    when it was copied: none of them runs here); how many were held."""
+    return SyncState.objects.exclude(claim="").update(claim="", claimed_until=None)
