@@ -57,6 +57,7 @@ __all__ = [
     "IndexMissing",
     "NameIndex",
     "bag",
+    "index_copy",
     "pairs",
 ]
 
@@ -607,6 +608,39 @@ def _swap(staging: Path, path: Path) -> None:
         path.rename(old)
     staging.rename(path)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def index_copy(path: Path, target: Path, *, attempts: int = 5) -> list[Path]:
+    """Copy the index at ``path`` into ``target`` (replaced), whole, even while a build or a
+    follow runs: they write a new folder and swap it in, never changing a file of the folder
+    in place, so a copy during which the same folder stayed in place is whole, and one that
+    saw a swap is made again. The files copied, relative to ``target``."""
+    for _ in range(attempts):
+        before = _identity(path)
+        if before is None:
+            raise IndexMissing(f"no name index at {path}")
+        shutil.rmtree(target, ignore_errors=True)
+        copied = []
+        try:
+            for source in sorted(path.rglob("*")):
+                if source.is_file() and not source.name.endswith(".lock"):
+                    relative = source.relative_to(path)
+                    (target / relative).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, target / relative)
+                    copied.append(relative)
+        except FileNotFoundError:  # swapped out while it was copied
+            continue
+        if _identity(path) == before:
+            return copied
+    raise RuntimeError(f"the name index at {path} kept changing while it was copied")
+
+
+def _identity(path: Path) -> tuple[int, bytes] | None:
+    """Which folder holds the index at ``path`` now: a swap puts another there."""
+    try:
+        return path.stat().st_ino, (path / "meta.json").read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _in_order(
