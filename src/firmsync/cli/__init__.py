@@ -31,6 +31,11 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
         "firmsync.cli.crm:addon",
         "Switch the add-on on or off for an account, and set it up.",
     ),
+    "backup": (
+        "firmsync.cli.backup:backup",
+        "Copy the CRM, the register, the queue and the name index into DIR while firmsync runs "
+        "(what is in PostgreSQL: the pg_dump command is printed).",
+    ),
     "company": ("firmsync.cli.crm:company", "Company cards."),
     "fetcher": (
         "firmsync.cli.crm:fetcher",
@@ -57,6 +62,10 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
     "registry": (
         "firmsync.cli.registry:registry",
         "The local mirror of the official register (ONRC) and MF financial statements.",
+    ),
+    "restore": (
+        "firmsync.cli.backup:restore",
+        "Bring back the backup in DIR (`firmsync backup`), with the workers stopped.",
     ),
     "serve": (
         "firmsync.cli.serve:serve",
