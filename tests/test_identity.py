@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum.ro import cnp as stdnum_cnp
 from stdnum.ro import cui as stdnum_cui
 
-from firmsync.identity import counties, cui, names, onrc, text
+from firmsync.identity import cnp, counties, cui, names, onrc, text
 from firmsync.identity.exceptions import IdentityError
 
 junk = st.one_of(st.text(), st.text(alphabet="0123456789 RO.-/ro"), st.from_regex(r"\d{1,14}"))
@@ -57,6 +60,63 @@ def test_a_cnp_is_never_a_company_code() -> None:
     assert cui.classify("1850101410016") == (None, "personal_code")
     with pytest.raises(IdentityError, match="personal numeric code"):
         cui.validate("1850101410016")
+
+
+@given(junk)
+def test_cnp_validate_agrees_with_stdnum_and_raises_only_identity_errors(value: str) -> None:
+    try:
+        result = cnp.validate(value)
+    except IdentityError as error:
+        assert error.code in {
+            "empty",
+            "not_a_number",
+            "invalid_length",
+            "wrong_check_digit",
+            "invalid_component",
+        }
+        assert not stdnum_cnp.is_valid(value)
+        return
+    assert result == stdnum_cnp.compact(value) and len(result) == 13
+
+
+def _cnp(woman: bool, born: datetime.date, county: int, serial: int) -> str:
+    """A valid CNP: the first digit says sex and century (1/2: 1900s, 5/6: 2000s, 3/4: 1800s)."""
+    first = {18: 3, 19: 1, 20: 5}[born.year // 100] + woman
+    body = f"{first}{born:%y%m%d}{county:02d}{serial:03d}"
+    return body + stdnum_cnp.calc_check_digit(body)
+
+
+valid_cnps = st.builds(
+    _cnp,
+    st.booleans(),
+    st.dates(datetime.date(1800, 1, 1), datetime.date(2099, 12, 31)),
+    st.sampled_from([1, 12, 40, 46, 51, 52]),
+    st.integers(1, 999),
+)
+
+
+@given(valid_cnps, st.text(), st.sampled_from(["", " ", "^", ":", "RO", "(", "'", "\n"]))
+def test_every_valid_cnp_is_masked_wherever_it_stands(number: str, around: str, sep: str) -> None:
+    text = f"{around} {sep}{number}{sep[::-1]} {around}"
+    assert cnp.is_valid(number) and number in cnp.find(text)
+    masked = cnp.mask(text)
+    assert number not in masked and cnp.find(masked) == []
+    assert cnp.mask(masked) == masked
+
+
+@given(st.text(alphabet="0123456789 JROro^-", max_size=60))
+def test_mask_leaves_no_valid_cnp_and_only_touches_13_digit_numbers(value: str) -> None:
+    masked = cnp.mask(value)
+    assert cnp.find(masked) == [] and cnp.mask(masked) == masked
+    if not re.search(r"[1-9][0-9]{12}", value):
+        assert masked == value
+
+
+def test_register_numbers_and_phone_numbers_are_not_masked() -> None:
+    assert (
+        cnp.mask("J2012000750528 ROONRC.J2012000750528") == "J2012000750528 ROONRC.J2012000750528"
+    )
+    assert cnp.mask("+40 721 234 567, 0040721234567") == "+40 721 234 567, 0040721234567"
 
 
 @given(st.text())

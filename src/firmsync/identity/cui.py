@@ -39,6 +39,7 @@ from __future__ import annotations
 import functools
 import re
 
+from firmsync.identity import cnp
 from firmsync.identity.exceptions import (
     EmptyValue,
     IdentityError,
@@ -94,16 +95,16 @@ def is_valid(value: str) -> bool:
 
 
 def shown(value: str) -> str:
-    """``value`` as it may appear in a message: a personal numeric code (CNP) is masked, so
-    that no error, log or report ever carries one.
+    """``value`` as it may appear in a message: a personal numeric code (CNP) masked by
+    :func:`firmsync.identity.cnp.mask`, even spelled as a CUI may be (spaces, dots, ``RO``).
 
-    >>> shown("1850101410016"), shown("RO 18547290")
-    ('1***********6', 'RO 18547290')
+    >>> shown("1850101410016"), shown("RO 185.0101.410016"), shown("RO 18547290")
+    ('1***********6', '1***********6', 'RO 18547290')
     """
     digits = compact(value)
     if len(digits) == CNP_LENGTH and digits.isdigit():
-        return digits[0] + "*" * (CNP_LENGTH - 2) + digits[-1]
-    return value.strip()
+        return cnp.mask(digits)
+    return cnp.mask(value.strip())
 
 
 def format(value: str, *, vat: bool = False) -> str:
