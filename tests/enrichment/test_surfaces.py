@@ -20,6 +20,7 @@ from firmsync.cli import cli
 from firmsync.enrichment.models import SyncState
 from firmsync.registry.store import RegisterStore
 
+from ..registry.snapshot import CNP
 from ..surfaces import SRC, model_offences
 from .conftest import TRADECENTER, deployment
 
@@ -138,9 +139,9 @@ def test_a_card_added_while_the_worker_runs_is_synced_in_seconds(
 
 
 def test_a_personal_code_is_never_repeated_in_an_error(runner: CliRunner) -> None:
-    cnp = "1850101410016"
+    cnp = CNP
     _ok(runner, "account", "create", "Acme", "--admin", "a@acme.ro")
     for args in (["registry", "show", cnp], ["lookup", cnp, "--source", "register"]):
         refused = runner.invoke(cli, args)
-        assert refused.exit_code == 2 and "1***********6" in refused.stderr, refused.output
+        assert refused.exit_code == 2 and "1***********4" in refused.stderr, refused.output
         assert cnp not in refused.output

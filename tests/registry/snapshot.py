@@ -6,7 +6,7 @@ from pathlib import Path
 
 from firmsync.registry.sample import FIRME_HEADER, MF_HEADER, REPRESENTATIVES_HEADER
 
-CNP = "1850101410016"  # a personal numeric code where a CUI belongs: never stored
+CNP = "1850101410014"  # a valid personal numeric code where a CUI belongs: never stored
 
 FIRME_ROWS = [
     # A CUI with two registrations: struck-off old one, operating new one.
