@@ -8,6 +8,7 @@ import pytest
 
 from firmsync.registry.importer import import_paths, snapshot_of
 from firmsync.registry.read import index_changes, index_position
+from firmsync.registry.reader import EXCERPT_CHARS, FileReport
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.register import facts_from_register, facts_from_register_many
 
@@ -327,6 +328,13 @@ def test_a_personal_code_in_a_rejected_row_is_masked_everywhere(store, tmp_path)
     assert CNP not in repr(store.query("SELECT * FROM import_run"))
     # A register number or EUID of thirteen digits after its letter is no personal code.
     assert "J2022000001360" in repr(dump(store))
+
+
+def test_a_personal_code_cut_by_the_excerpt_leaves_no_digits_behind() -> None:
+    report = FileReport("OD_FIRME.CSV")
+    report.reject(7, "too many fields", "x" * (EXCERPT_CHARS - 10) + f"^{CNP}^F40/100/2010")
+    excerpt = report.examples[0].excerpt
+    assert len(excerpt) == EXCERPT_CHARS and excerpt.endswith("^1********")
 
 
 def test_a_row_with_a_nul_byte_is_rejected_and_the_rest_loaded(store, tmp_path) -> None:

@@ -226,10 +226,14 @@ def _registration_rows(
 def rejection(values: list[str], reg_i: int, cui_i: int) -> tuple[str, str]:
     """Why a row without a register number or name is rejected, and the excerpt to show.
 
-    A CUI column holding a personal code (CNP) is masked: it never reaches a report.
+    A personal code (CNP) in the CUI column is masked as every message masks one
+    (:func:`firmsync.identity.cui.shown`, which also knows it spelled with spaces); one of 11
+    or 12 digits is a truncated CNP that no mask recognises, so it is removed.
     """
-    if cui.classify(values[cui_i])[1] in PERSONAL_ISSUES:
-        values = [*values[:cui_i], "<personal code removed>", *values[cui_i + 1 :]]
+    issue = cui.classify(values[cui_i])[1]
+    if issue in PERSONAL_ISSUES:
+        shown = cui.shown(values[cui_i]) if issue == "personal_code" else "<personal code removed>"
+        values = [*values[:cui_i], shown, *values[cui_i + 1 :]]
     return ("no register number" if not values[reg_i] else "no name"), "^".join(values)
 
 

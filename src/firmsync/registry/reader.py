@@ -11,14 +11,13 @@ rows by field count): split on the delimiter only, rejoin short rows, report the
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from firmsync.identity import cui
+from firmsync.identity import cnp
 
 __all__ = ["DelimitedFile", "FileReport", "RowProblem", "Span", "decode_line"]
 
@@ -50,17 +49,6 @@ class RowProblem:
         return f"{self.file}:{self.line}: {verb}: {self.reason}: {self.excerpt}"
 
 
-# A personal numeric code (CNP) standing alone in a row: 13 digits, no company code has as
-# many. One inside a register number or an EUID (J2022000001360) follows a letter.
-_PERSONAL_CODE = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{12}(?![0-9])")
-
-
-def _masked(found: re.Match[str]) -> str:
-    """A CNP in a row's excerpt, masked as every message masks one: a report, a log and the
-    terminal never carry one, whatever the row it was found in."""
-    return cui.shown(found.group())
-
-
 @dataclass
 class FileReport:
     """What happened to the rows of one file; every problem goes to ``log`` if given."""
@@ -75,7 +63,8 @@ class FileReport:
     examples: list[RowProblem] = field(default_factory=list)
 
     def _add(self, line: int, reason: str, raw: str, rejected: bool) -> None:
-        excerpt = _PERSONAL_CODE.sub(_masked, raw[:EXCERPT_CHARS])
+        # Masked before it is cut: a CNP across the cut would otherwise leave its first digits.
+        excerpt = cnp.mask(raw)[:EXCERPT_CHARS]
         self.record(RowProblem(self.file, line, reason, excerpt, rejected))
 
     def record(self, problem: RowProblem) -> None:
