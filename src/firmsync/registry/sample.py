@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+from stdnum.ro import cnp as stdnum_cnp
 from stdnum.ro import cui as stdnum_cui
 
 from firmsync.registry import vocabulary as voc
@@ -367,9 +368,7 @@ def _cui(index: int) -> str:
 def _cnp(rng: random.Random) -> str:
     body = f"{rng.choice('12')}{rng.randint(50, 99):02d}{rng.randint(1, 12):02d}"
     body += f"{rng.randint(1, 28):02d}{rng.randint(1, 40):02d}{rng.randint(1, 999):03d}"
-    weights = (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9)
-    check = sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11
-    return body + ("1" if check == 10 else str(check))
+    return body + stdnum_cnp.calc_check_digit(body)
 
 
 def _register_number(letter: str, county: int, serial: int, day: date, new: bool) -> str:
