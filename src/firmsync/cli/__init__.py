@@ -134,10 +134,13 @@ def cli(verbose: bool) -> None:
     """
     import logging  # here, not at the top: ``--help`` never gets this far
 
+    from firmsync.logs import mask_records
+
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(name)s: %(message)s",
     )
+    mask_records()  # also for the commands that never set Django up
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,6 +8,8 @@ import logging
 import sqlite3
 import time
 
+from firmsync.identity import cnp
+
 __all__ = ["OutageFilter", "quiet_outages"]
 
 EVERY = 60.0  # seconds between two lines about the same outage, from the same logger
@@ -44,7 +46,7 @@ class OutageFilter(logging.Filter):
             return False
         self.said_at = now
         said = record.getMessage().rstrip(".")
-        record.msg = f"{said} (out of reach: {type(error).__name__}: {error})"
+        record.msg = cnp.mask(f"{said} (out of reach: {type(error).__name__}: {error})")
         record.args, record.exc_info, record.exc_text = (), None, None
         return True
 

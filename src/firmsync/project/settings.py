@@ -111,6 +111,10 @@ AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 # E-mail (password resets): on the console unless FIRMSYNC_EMAIL_URL names an SMTP server.
 globals().update(email_settings(CONFIG.email_url))
 WSGI_APPLICATION = "firmsync.project.wsgi.application"
+# Every log record of the process, whichever handler writes it, has its CNPs masked
+# (firmsync.logs). Django calls LOGGING_CONFIG only for a LOGGING that is not empty.
+LOGGING_CONFIG = "firmsync.logs.configure"
+LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # The CRM in "default"; the register in "registry", its own database (DESIGN §4.1). The
 # register has no Django models: firmsync.registry reads and writes it with its own SQL.
