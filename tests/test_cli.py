@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from firmsync.cli import cli
+from firmsync.identity import cnp
 
-from .registry.snapshot import STATUS_ROWS, write_snapshot
+from .registry.snapshot import CNP, STATUS_ROWS, write_snapshot
 
 
 @pytest.fixture
@@ -309,3 +310,9 @@ def test_a_file_that_is_not_what_its_name_says_is_refused_in_one_line(
         assert not [t for t in ("stage_status_code", "stage_registration") if store.has_table(t)]
     finally:
         store.close()
+
+
+def test_a_personal_code_in_a_clicks_own_error_is_masked(runner: CliRunner) -> None:
+    refused = runner.invoke(cli, ["registry", "import", CNP])  # no such file
+    assert refused.exit_code == 2 and cnp.mask(CNP) in refused.output, refused.output
+    assert CNP not in refused.output

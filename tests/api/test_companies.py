@@ -9,7 +9,9 @@ from firmsync.crm.errors import NotFound
 from firmsync.crm.models import Company
 from firmsync.enrichment.models import CardHistory
 from firmsync.enrichment.selectors import card_read, card_view
+from firmsync.identity import cnp
 
+from ..registry.snapshot import CNP
 from .conftest import CARDIOFORCE, LEMNLIND, TRADECENTER, Member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -112,6 +114,14 @@ def test_bulk_creates_each_row_or_says_why_not(active: Member) -> None:
     too_many = active.api.post("/companies/bulk", {"companies": [{"name": "x"}] * 1001})
     assert too_many.status_code == 422 and too_many.body["error"]["field"] == "companies"
     assert Company.objects.count() == 3
+
+
+def test_a_personal_code_in_a_bulk_row_is_masked_in_its_error(active: Member) -> None:
+    rows = [{"name": "Popescu Ion PFA", "cui_input": CNP}]
+    answer = active.api.post("/companies/bulk", {"companies": rows})
+    error = answer.body["results"][0]["error"]
+    assert error["field"] == "cui_input" and cnp.mask(CNP) in error["message"]
+    assert CNP not in answer.content.decode()
 
 
 def test_review_candidates_link_sync_and_history(active: Member) -> None:

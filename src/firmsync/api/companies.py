@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from firmsync.api import pages
 from firmsync.api.auth import account_of
-from firmsync.api.errors import responses
+from firmsync.api.errors import error_body, responses
 from firmsync.api.types import (
     ID,
     Country,
@@ -311,7 +311,7 @@ def create_companies(request: HttpRequest, payload: BulkIn) -> dict[str, Any]:
             "id": row.card.pk if row.card is not None else None,
             "error": None
             if row.error is None
-            else {"code": "invalid", "message": row.error.message, "field": row.error.field},
+            else error_body("invalid", row.error.message, row.error.field),
         }
         for row in rows
     ]

@@ -27,8 +27,9 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from firmsync.crm.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from firmsync.crm.services import LockedField
+from firmsync.identity import cnp
 
-__all__ = ["ERRORS", "Error", "ErrorBody", "error_response", "install", "responses"]
+__all__ = ["ERRORS", "Error", "ErrorBody", "error_body", "error_response", "install", "responses"]
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +60,16 @@ def responses(ok: dict[int, Any], *refusals: int) -> dict[int, Any]:
     return {**ok, **dict.fromkeys(sorted({401, 422, 429, *refusals}), Error)}
 
 
+def error_body(code: str, message: str, field: str | None) -> dict[str, Any]:
+    """What is inside the one error shape. Its message never carries a CNP, though it may
+    quote the input: this is where every API refusal is written."""
+    return {"code": code, "message": cnp.mask(message), "field": field}
+
+
 def error_response(
     api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, field: str | None
 ) -> HttpResponse:
-    body = {"error": {"code": code, "message": message, "field": field}}
-    return api.create_response(request, body, status=status)
+    return api.create_response(request, {"error": error_body(code, message, field)}, status=status)
 
 
 def _field(location: tuple[Any, ...] | list[Any]) -> str | None:
@@ -94,7 +100,7 @@ def install(api: NinjaAPI) -> None:
             status, code = 409, getattr(error, "code", "conflict")
             field = getattr(error, "field", None)
         message = error.message if isinstance(error, Invalid) else str(error)
-        body: dict[str, Any] = {"error": {"code": code, "message": message, "field": field}}
+        body = {"error": error_body(code, message, field)}
         body.update(getattr(error, "extra", None) or {})  # e.g. what deactivation removes
         return api.create_response(request, body, status=status)
 

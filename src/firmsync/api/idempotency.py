@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from firmsync.api.errors import error_body
 from firmsync.api.services import (
     KEPT,
     Answered,
@@ -30,8 +31,7 @@ _NOT_KEPT = (401, 429)
 
 
 def _refusal(status: int, code: str, message: str) -> JsonResponse:
-    body = {"error": {"code": code, "message": message, "field": HEADER}}
-    return JsonResponse(body, status=status)
+    return JsonResponse({"error": error_body(code, message, HEADER)}, status=status)
 
 
 def _digest(*parts: bytes) -> str:

@@ -107,6 +107,16 @@ class LazyGroup(click.Group):
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an error click prints is masked first (:mod:`firmsync.cli.edge`)."""
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            from firmsync.cli.edge import masked
+
+            masked(error)
+            raise
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands and their help, as click lists them, from the table for those not
         loaded: listing them must not import them."""

@@ -1,5 +1,8 @@
 """Where the CLI meets the services: Django set up on a migrated database, and the services'
-refusals turned into one line on stderr and an exit code (no traceback unless ``-v``)."""
+refusals turned into one line on stderr and an exit code (no traceback unless ``-v``).
+
+Every error the CLI prints, ours or click's, has its CNPs masked
+(:func:`firmsync.identity.cnp.mask`): a value the user typed comes back in many of them."""
 
 from __future__ import annotations
 
@@ -10,7 +13,9 @@ from contextlib import contextmanager
 
 import click
 
-__all__ = ["EXIT", "ready", "refusals"]
+from firmsync.identity import cnp
+
+__all__ = ["EXIT", "masked", "ready", "refusals"]
 
 # crm.errors' classes by name → exit code: 1 not found or exists already, 2 refused input.
 EXIT = {"NotFound": 1, "Conflict": 1, "Invalid": 2, "Forbidden": 2}
@@ -48,5 +53,12 @@ def refusals() -> Iterator[None]:
             logging.getLogger("firmsync.cli").exception("refused")
         kind = next(k for k in type(error).__mro__ if k.__name__ in EXIT).__name__
         prefix = "Refused" if isinstance(error, Forbidden | Invalid) else "Error"
-        click.echo(f"{prefix}: {error}", err=True)
+        click.echo(cnp.mask(f"{prefix}: {error}"), err=True)
         sys.exit(EXIT[kind])
+
+
+def masked(error: click.ClickException) -> click.ClickException:
+    """A click error (a bad value, a missing file, our own ``ClickException``) with its CNPs
+    masked before click prints it: ``Invalid value for 'ID': '1***********7'…``."""
+    error.message = cnp.mask(error.message)
+    return error

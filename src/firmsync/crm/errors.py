@@ -10,9 +10,17 @@
 
 >>> str(Invalid("cui_input", "the check digit is wrong"))
 'cui_input: the check digit is wrong'
+
+A refusal may quote what the user typed, but never a personal code (CNP): ``Invalid`` masks
+its message (:func:`firmsync.identity.cnp.mask`), for every surface that shows it.
+
+>>> Invalid("cui_input", "1850304123457 is a personal code").message
+'1***********7 is a personal code'
 """
 
 from __future__ import annotations
+
+from firmsync.identity import cnp
 
 __all__ = ["Conflict", "Forbidden", "Invalid", "NotFound", "ServiceError"]
 
@@ -25,6 +33,7 @@ class Invalid(ServiceError, ValueError):
     """Bad input for ``field``."""
 
     def __init__(self, field: str, message: str) -> None:
+        message = cnp.mask(message)
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
