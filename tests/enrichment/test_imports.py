@@ -33,8 +33,10 @@ from firmsync.enrichment.services.imports import (
     totals_of,
 )
 from firmsync.enrichment.services.sync import Engine, sync_cards
+from firmsync.identity import cnp
 from firmsync.identity import cui as cui_id
 
+from ..registry.snapshot import CNP
 from .conftest import CARDIOFORCE, LEMNLIND, TRADECENTER
 
 pytestmark = pytest.mark.django_db
@@ -304,6 +306,14 @@ def test_the_preview_names_each_problem_and_every_duplicate_and_changes_nothing(
     assert (full[3].field, full[3].reason) == ("name", "at most 300 characters, not 301")
     assert (full[7].field, full[6].fields["country"]) == ("country", "DE")
     assert Company.objects.count() == 1  # nothing created
+
+
+def test_a_personal_code_in_a_refused_row_is_shown_masked(account: Account, tmp_path: Path) -> None:
+    table = _table(tmp_path, ["Denumire;CUI;Note", f"Popescu Ion PFA;{CNP};CNP {CNP}"])
+    shown = import_preview(account, table, guess_mapping(table.header)).rows
+    assert (shown[0].result, shown[0].field) == ("invalid", "cui_input")
+    assert shown[0].fields["cui_input"] == cnp.mask(CNP)
+    assert CNP not in repr(shown) and CNP not in shown[0].describe()
 
 
 def test_the_import_creates_what_the_preview_promised_in_file_order(

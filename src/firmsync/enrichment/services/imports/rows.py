@@ -23,6 +23,7 @@ from firmsync.enrichment.selectors import card_summary, cards_query
 from firmsync.enrichment.services.cards import BULK_LIMIT, RequestMany, create_cards
 from firmsync.enrichment.services.imports.mapping import check_mapping
 from firmsync.enrichment.services.imports.tables import Table
+from firmsync.identity import cnp
 from firmsync.identity.text import fold
 
 __all__ = ["Outcome", "Preview", "import_cards", "import_outcomes", "import_preview", "totals_of"]
@@ -123,14 +124,16 @@ def _country(typed: str) -> str:
 
 def _card(values: Mapping[str, str]) -> tuple[dict[str, str], Invalid | None]:
     """The card fields of a row (empty values left to the card's defaults), and the
-    reason :func:`create_company` would refuse them."""
+    reason :func:`create_company` would refuse them. A refused row is never stored, only
+    shown (the preview, the outcomes): its values have their CNPs masked, as a sole
+    trader's CNP typed where the CUI belongs would otherwise be printed back."""
     fields = {field: value for field, value in values.items() if value or field == "name"}
     try:
         if "country" in fields:
             fields["country"] = _country(fields["country"])
         check_company_fields(fields)
     except Invalid as error:
-        return fields, error
+        return {field: cnp.mask(value) for field, value in fields.items()}, error
     return fields, None
 
 
