@@ -16,6 +16,9 @@ import pytest
 
 from firmsync.registry.store import RegisterStore
 
+# pytester runs small suites for the tests of the CNP scan, which watches every session.
+pytest_plugins = ["pytester", "tests.cnp_scan"]
+
 POSTGRES = os.environ.get("FIRMSYNC_REGISTER_URL", "").startswith(("postgres://", "postgresql://"))
 
 
