@@ -70,6 +70,16 @@ def test_a_run_that_listed_a_card_before_another_synced_it_leaves_it(
 
 
 @pytest.fixture
+def register_only(
+    register: RegisterStore, register_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deployment's engine syncs from the test register alone."""
+    monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
+    monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("FIRMSYNC_SOURCES", "register")
+
+
+@pytest.fixture
 def queue_immediately() -> Iterator[None]:
     HUEY.immediate = True  # the jobs run at once, in this process, on an in-memory queue
     yield
@@ -78,9 +88,7 @@ def queue_immediately() -> Iterator[None]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_lost_backfill_batch_is_synced_by_the_sweep_and_counted(
-    register: RegisterStore,
-    register_url: str,
-    tmp_path: Path,
+    register_only: None,
     monkeypatch: pytest.MonkeyPatch,
     account: Account,
     admin: User,
@@ -88,9 +96,6 @@ def test_a_lost_backfill_batch_is_synced_by_the_sweep_and_counted(
 ) -> None:
     """A batch whose job never ran (a worker killed, the queue flushed) is still due; the
     sweep syncs it, and the backfill's progress, counted from the cards, reaches the end."""
-    monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
-    monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("FIRMSYNC_SOURCES", "register")
     known = [TRADECENTER, CARDIOFORCE, LEMNLIND]
     for n in range(150):
         create_card(account, name=f"Firma {n}", cui_input=known[n % 3])
@@ -115,17 +120,8 @@ def test_a_lost_backfill_batch_is_synced_by_the_sweep_and_counted(
 
 @pytest.mark.django_db(transaction=True)
 def test_an_edit_is_recorded_when_the_queue_is_down_and_the_sweep_syncs_it(
-    register: RegisterStore,
-    register_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    account: Account,
-    admin: User,
-    caplog: pytest.LogCaptureFixture,
+    register_only: None, account: Account, admin: User, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setenv("FIRMSYNC_REGISTER_URL", register_url)
-    monkeypatch.setenv("FIRMSYNC_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("FIRMSYNC_SOURCES", "register")
     from redis.exceptions import ConnectionError as RedisDown
 
     def queue_down(card_id: int) -> bool:
