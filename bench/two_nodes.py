@@ -281,18 +281,18 @@ def backfill(
             print(f"  {now - started:6.0f} s: {synced:,} of {total:,} cards synced")
             shown = now
         if args.phase == "faults" and report.kills < args.kills and now >= next_kill:
-            node = chooser.choice(nodes)
-            main_only = report.kills % 2 == 0
-            node.kill(main_only=main_only)
-            report.kills += 1
-            report.orphans += sorted(node.left())
-            if report.kills == args.kills // 2:
+            if report.kills == args.kills // 2:  # (both nodes up: every connection they hold)
                 with connection.cursor() as cursor:
                     cursor.execute(
                         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                         "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                     )
                     report.terminated = cursor.fetchone()[0]
+            node = chooser.choice(nodes)
+            main_only = report.kills % 2 == 0
+            node.kill(main_only=main_only)
+            report.kills += 1
+            report.orphans += sorted(node.left())
             time.sleep(1)
             node.start()
             print(
