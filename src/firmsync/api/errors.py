@@ -11,6 +11,7 @@ a locked field                 409     ``locked``
 ``Invalid``, bad input         422     ``invalid``
 ``NotFound`` (other accounts)  404     ``not_found``
 ``Forbidden`` (role, plan)     403     ``forbidden``
+``Unavailable`` (a provider)   503     ``unavailable``
 no or a bad token              401     ``unauthorized``
 too many requests              429     ``rate_limited`` (``Retry-After``)
 =============================  ======  ====================
@@ -25,7 +26,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from firmsync.crm.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from firmsync.crm.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ServiceError,
+    Unavailable,
+)
 from firmsync.crm.services import LockedField
 from firmsync.identity import cnp
 
@@ -99,6 +107,8 @@ def install(api: NinjaAPI) -> None:
         elif isinstance(error, Conflict):
             status, code = 409, getattr(error, "code", "conflict")
             field = getattr(error, "field", None)
+        elif isinstance(error, Unavailable):
+            status, code = 503, "unavailable"
         message = error.message if isinstance(error, Invalid) else str(error)
         body = {"error": error_body(code, message, field)}
         body.update(getattr(error, "extra", None) or {})  # e.g. what deactivation removes

@@ -17,8 +17,9 @@ from firmsync.identity import cnp
 
 __all__ = ["EXIT", "masked", "ready", "refusals"]
 
-# crm.errors' classes by name → exit code: 1 not found or exists already, 2 refused input.
-EXIT = {"NotFound": 1, "Conflict": 1, "Invalid": 2, "Forbidden": 2}
+# crm.errors' classes by name → exit code: 1 not found or exists already, 2 refused input,
+# 3 a provider out of reach.
+EXIT = {"NotFound": 1, "Conflict": 1, "Invalid": 2, "Forbidden": 2, "Unavailable": 3}
 
 
 def ready() -> None:

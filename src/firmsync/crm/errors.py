@@ -6,7 +6,8 @@
     ├── Invalid (ValueError)        bad input; ``field`` names it  → CLI exit 2, API 422
     ├── NotFound (LookupError)      no such account or card        → CLI exit 1, API 404
     ├── Conflict                    it exists already              → CLI exit 1, API 409
-    └── Forbidden (PermissionError) not this user, plan or field   → CLI exit 2, API 403
+    ├── Forbidden (PermissionError) not this user, plan or field   → CLI exit 2, API 403
+    └── Unavailable                 a provider out of reach        → CLI exit 3, API 503
 
 >>> str(Invalid("cui_input", "the check digit is wrong"))
 'cui_input: the check digit is wrong'
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from firmsync.identity import cnp
 
-__all__ = ["Conflict", "Forbidden", "Invalid", "NotFound", "ServiceError"]
+__all__ = ["Conflict", "Forbidden", "Invalid", "NotFound", "ServiceError", "Unavailable"]
 
 
 class ServiceError(Exception):
@@ -49,3 +50,8 @@ class Conflict(ServiceError):
 
 class Forbidden(ServiceError, PermissionError):
     """Not allowed: this user, this plan, or a locked field."""
+
+
+class Unavailable(ServiceError):
+    """A provider the service needs did not answer, or failed to deliver (the data portal is
+    down, a download stayed short): nothing was changed; try again later."""
