@@ -2,6 +2,8 @@
 
 The standard library's server is enough here (a fake serves one client at a time) and lets
 a failure be injected at the socket: a connection reset is a close with ``SO_LINGER`` 0.
+An answer can also be a file, streamed from disk (whole with ``sendfile``, or paced at a
+given rate, or cut short): the fake data portal serves files of hundreds of megabytes.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ class Answer:
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
     delivered: Callable[[], None] | None = None  # called once the answer is fully sent
+    file: Path | None = None  # sent instead of ``body``, streamed from disk
+    length: int | None = None  # bytes of ``file`` sent (and announced): default all
+    rate: float | None = None  # bytes a second ``file`` is sent at: default as fast as it goes
 
     @classmethod
     def of(cls, data: Any, status: int = 200, **kwargs: Any) -> Answer:
@@ -77,6 +82,28 @@ def hang(seconds: float) -> Answer:
 
 
 Handler = Callable[[Request], Answer]
+_PIECE = 64 << 10  # bytes sent at a time when the rate is paced
+
+
+def _send_file(
+    connection: socket.socket, out: Any, path: Path, length: int, rate: float | None
+) -> None:
+    """The first ``length`` bytes of ``path``: by ``sendfile`` when unpaced, else in pieces
+    at ``rate`` bytes a second."""
+    with path.open("rb") as source:
+        if not rate:
+            connection.sendfile(source, 0, length)
+            return
+        started, sent = time.monotonic(), 0
+        while sent < length:
+            piece = source.read(min(_PIECE, length - sent))
+            if not piece:
+                return
+            out.write(piece)
+            sent += len(piece)
+            ahead = sent / rate - (time.monotonic() - started)
+            if ahead > 0:
+                time.sleep(ahead)
 
 
 def _handler_class(handle: Handler) -> type[BaseHTTPRequestHandler]:
@@ -103,14 +130,25 @@ def _handler_class(handle: Handler) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.close()
                 return
+            length = len(answer.body)
+            if answer.file is not None:
+                size = answer.file.stat().st_size
+                length = size if answer.length is None else min(answer.length, size)
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
-            self.send_header("Content-Length", str(len(answer.body)))
+            self.send_header("Content-Length", str(length))
             for name, value in answer.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(answer.body)
-            self.wfile.flush()
+            try:
+                if answer.file is None:
+                    self.wfile.write(answer.body)
+                else:
+                    _send_file(self.connection, self.wfile, answer.file, length, answer.rate)
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):  # the client hung up
+                self.close_connection = True
+                return
             if answer.delivered:
                 answer.delivered()
 
