@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -11,6 +12,7 @@ from firmsync import conf
 from firmsync.cli.common import err
 from firmsync.sources.fake.anaf import FAILURES, FakeAnaf
 from firmsync.sources.fake.openapi_ro import FakeOpenApiRo
+from firmsync.sources.fake.portal import SCENARIOS as PORTAL_SCENARIOS
 
 __all__ = ["dev"]
 
@@ -92,3 +94,44 @@ def fake_anaf(
 def fake_openapi(host: str, port: int, key: str) -> None:
     """A local openapi.ro (company, balances, search)."""
     _serve_until_stopped(FakeOpenApiRo(key=key), host, port, "FIRMSYNC_OPENAPI_BASE_URL")
+
+
+@dev.command("fake-portal")
+@click.option(
+    "--dir",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The datasets, a folder each; generated here first when it has none.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8083, show_default=True)
+@click.option(
+    "--scenario",
+    type=click.Choice(PORTAL_SCENARIOS),
+    default="ok",
+    show_default=True,
+    help="ok; truncated: each file's first download cut at half; slow; down: 503s.",
+)
+@click.option(
+    "--companies",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Companies of the samples generated when DIR has no datasets.",
+)
+@click.option("--rate", default=1.0, show_default=True, help="MB a second, when slow.")
+def fake_portal(
+    root: Path, host: str, port: int, scenario: str, companies: int, rate: float
+) -> None:
+    """A local data portal (CKAN) serving register snapshots and MF years."""
+    from firmsync.sources.fake.portal import FIRST, SECOND, FakePortal, make_portal_sample
+
+    if not any(root.glob("firme-*")):
+        err().print(
+            f"generating the samples in {root}: snapshots {FIRST} and {SECOND} "
+            f"of {companies:,} companies, two MF years"
+        )
+        make_portal_sample(root, companies=companies)
+    fake = FakePortal(root, scenario=scenario, rate=rate * 1_000_000)
+    _serve_until_stopped(fake, host, port, "FIRMSYNC_PORTAL_URL")
