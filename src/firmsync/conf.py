@@ -16,6 +16,7 @@ settings. Defaults give the embedded single-machine setup: everything under ``./
 | ``FIRMSYNC_ANAF_RATE`` | ``1`` request per second, for the whole deployment |
 | ``FIRMSYNC_OPENAPI_KEY`` | unset: openapi.ro is not used |
 | ``FIRMSYNC_OPENAPI_BASE_URL`` | ``https://api.openapi.ro`` |
+| ``FIRMSYNC_PORTAL_URL`` | ``https://data.gov.ro`` (the data portal: snapshots, MF years) |
 | ``FIRMSYNC_SOURCES`` | ``register,anaf`` (also ``openapi``; the offline demo: ``register``) |
 | ``FIRMSYNC_PRICE_BASE`` | ``5.9`` EUR net a month |
 | ``FIRMSYNC_PRICE_INCLUDED`` | ``2000`` companies a month |
@@ -52,6 +53,7 @@ class Config:
     anaf_rate: float
     openapi_key: str | None
     openapi_base_url: str
+    portal_url: str  # the data portal's site (its CKAN API under /api/3/action/)
     sources: tuple[str, ...]
     price_base: str  # decimal strings: money is never a float
     price_included: int
@@ -84,6 +86,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         anaf_rate=float(env.get("FIRMSYNC_ANAF_RATE", "1")),
         openapi_key=env.get("FIRMSYNC_OPENAPI_KEY") or None,
         openapi_base_url=env.get("FIRMSYNC_OPENAPI_BASE_URL", "https://api.openapi.ro"),
+        portal_url=env.get("FIRMSYNC_PORTAL_URL", "https://data.gov.ro"),
         sources=tuple(
             s.strip() for s in env.get("FIRMSYNC_SOURCES", "register,anaf").split(",") if s.strip()
         ),

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from firmsync.matching.index import NameIndex
     from firmsync.registry.store import RegisterStore
 
-__all__ = ["build_names", "err", "names_path", "open_store", "progress_bar"]
+__all__ = ["build_names", "err", "names_path", "open_store", "progress_bar", "update_bar"]
 
 
 @functools.cache
@@ -51,6 +51,42 @@ def progress_bar() -> Progress:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        console=err(),
+        transient=False,
+        disable=not err().is_terminal,
+    )
+
+
+def update_bar() -> Progress:
+    """One bar a download (bytes of its size, and the rate: tasks added with
+    ``bytes=True``) or a file imported (rows, and the time it took), in one display."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
+    from rich.text import Text
+
+    class Either(ProgressColumn):
+        def __init__(self, for_bytes: ProgressColumn, otherwise: ProgressColumn) -> None:
+            super().__init__()
+            self.for_bytes, self.otherwise = for_bytes, otherwise
+
+        def render(self, task: Task) -> Text:
+            column = self.for_bytes if task.fields.get("bytes") else self.otherwise
+            return column.render(task)  # type: ignore[return-value]
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        Either(DownloadColumn(), MofNCompleteColumn()),
+        Either(TransferSpeedColumn(), TimeElapsedColumn()),
         console=err(),
         transient=False,
         disable=not err().is_terminal,

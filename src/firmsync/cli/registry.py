@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    pass
+    from rich.progress import Progress
+
+    from firmsync.enrichment.services.update import UpdatePlan
+    from firmsync.matching.index import NameIndex
+    from firmsync.registry.importer import ImportResult
 
 
 @click.group()
@@ -36,19 +41,8 @@ def import_command(paths: tuple[Path, ...], snapshot: object, allow_shrink: bool
     from firmsync.cli.edge import refusals
     from firmsync.enrichment.services.register import register_import
 
-    tasks: dict[str, int] = {}
     with progress_bar() as bar, refusals():
-
-        def progress(name: str, total: int | None, advance: int) -> None:
-            if name not in tasks:
-                tasks[name] = bar.add_task(name, total=total)
-            bar.update(tasks[name], advance=advance)
-
-        def names(done: int, total: int) -> None:
-            if "name index" not in tasks:
-                tasks["name index"] = bar.add_task("name index", total=total)
-            bar.update(tasks["name index"], completed=done)
-
+        progress, names = _import_progress(bar)
         result, index = register_import(
             list(paths),
             snapshot=snapshot.date() if snapshot else None,  # type: ignore[attr-defined]
@@ -56,6 +50,30 @@ def import_command(paths: tuple[Path, ...], snapshot: object, allow_shrink: bool
             names_progress=names,
             allow_shrink=allow_shrink,
         )
+    _print_import(result, index)
+
+
+def _import_progress(
+    bar: Progress,
+) -> tuple[Callable[[str, int | None, int], None], Callable[[int, int], None]]:
+    """The callbacks an import ticks: a bar a file, and one for the name index."""
+    tasks: dict[str, Any] = {}
+
+    def progress(name: str, total: int | None, advance: int) -> None:
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=total)
+        bar.update(tasks[name], advance=advance)
+
+    def names(done: int, total: int) -> None:
+        if "name index" not in tasks:
+            tasks["name index"] = bar.add_task("name index", total=total)
+        bar.update(tasks["name index"], completed=done)
+
+    return progress, names
+
+
+def _print_import(result: ImportResult, index: NameIndex | None) -> None:
+    """What an import did: each file's rows, files skipped, snapshots not all in, the index."""
     for item, report in result.files:
         click.echo(
             f"{item.path.name}: {report.rows_loaded} loaded, "
@@ -85,6 +103,99 @@ def import_command(paths: tuple[Path, ...], snapshot: object, allow_shrink: bool
 def _partial(snapshot: dict[str, Any]) -> str:
     """What a snapshot not all in has and what it lacks, in a line."""
     return f"has {', '.join(snapshot['tables'])}; lacks {', '.join(snapshot['missing'])}"
+
+
+@registry.command("update")
+@click.option("--check", is_flag=True, help="Only say what is newer on the portal; change nothing.")
+@click.option(
+    "--portal",
+    "portal_url",
+    metavar="URL",
+    help="The data portal (default: FIRMSYNC_PORTAL_URL, else https://data.gov.ro).",
+)
+@click.option("--keep", is_flag=True, help="Keep the downloaded files after the import.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def update(check: bool, portal_url: str | None, keep: bool, as_json: bool) -> None:
+    """Fetch a newer snapshot and MF years from the data portal and import them (exit 3:
+    the portal is out of reach, nothing changed)."""
+    from firmsync.cli.common import update_bar
+    from firmsync.cli.edge import refusals
+    from firmsync.enrichment.services.update import register_update, update_plan
+
+    if check:
+        with refusals():
+            plan = update_plan(portal_url=portal_url)
+        if as_json:
+            click.echo(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            _print_plan(plan, check=True)
+        return
+    files: dict[str, Any] = {}
+    with update_bar() as bar, refusals():
+
+        def fetched(name: str, done: int, total: int | None) -> None:
+            if name not in files:
+                files[name] = bar.add_task(name, total=total, bytes=True)
+            bar.update(files[name], completed=done, total=total)
+
+        progress, names = _import_progress(bar)
+        result = register_update(
+            portal_url=portal_url,
+            keep=keep,
+            download_progress=fetched,
+            progress=progress,
+            names_progress=names,
+        )
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if result.imported is None:
+        _print_plan(result.plan, check=False)
+        return
+    _print_import(result.imported, result.index)
+    plan = result.plan
+    brought = ", ".join(f.label for f in plan.fetch)
+    before = plan.register_snapshot or "none"
+    moved = f"snapshot {before} → {result.snapshot}" if result.snapshot != before else ""
+    where = f"kept in {result.kept}" if result.kept else "deleted"
+    click.echo(
+        f"Updated from {plan.portal}: {brought}"
+        + (f" ({moved})" if moved else "")
+        + f"; {_bytes(result.downloaded)} downloaded, downloads {where}."
+    )
+
+
+def _bytes(count: int | None) -> str:
+    """
+    >>> _bytes(693_671_250), _bytes(2_048), _bytes(None)
+    ('693.7 MB', '2.0 kB', 'size unknown')
+    """
+    if count is None:
+        return "size unknown"
+    for unit in ("B", "kB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000  # type: ignore[assignment]
+    raise AssertionError("unreachable")
+
+
+def _print_plan(plan: UpdatePlan, *, check: bool) -> None:
+    """What is newer on the portal, or that the register is current."""
+    years = plan.register_years
+    held = f"snapshot {plan.register_snapshot or 'none'}, MF years " + (
+        f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]) if years else "none"
+    )
+    for waiting in plan.waiting:
+        click.echo(f"Not complete on the portal yet: {waiting}")
+    if not plan.fetch:
+        click.echo(f"The register is current ({held}): nothing newer on {plan.portal}.")
+        return
+    click.echo(f"Newer on {plan.portal} than the register ({held}):")
+    for fetch in plan.fetch:
+        size = _bytes(fetch.size)
+        click.echo(f"  {fetch.label}: {fetch.dataset}, {len(fetch.files)} files, {size}")
+    if check:
+        click.echo("`firmsync registry update` fetches and imports it.")
 
 
 @registry.command("stats")

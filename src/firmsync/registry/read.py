@@ -122,6 +122,11 @@ def stats(store: RegisterStore) -> dict[str, object]:
     }
 
 
+def financial_years(store: RegisterStore) -> list[int]:
+    """The years the register holds financial statements of, oldest first."""
+    return [int(year) for (year,) in store.query("SELECT DISTINCT year FROM financial ORDER BY 1")]
+
+
 def examples(store: RegisterStore, count: int = 3) -> list[tuple[str, str]]:
     """``(cui, name)`` of ``count`` active companies with financial statements, then one CUI
     with several registrations: what the demo suggests trying."""

@@ -1,0 +1,291 @@
+"""The register kept current from the data portal: what is newer, fetched, then imported.
+
+``firmsync registry update`` asks the portal (:mod:`firmsync.sources.portal`) for its newest
+ONRC snapshot and the MF years it has, and compares them with what the register holds: its
+date (:mod:`firmsync.registry.snapshots`: the newest snapshot all in) and the years of its
+financial statements. Anything newer is downloaded into ``<data>/downloads/<dataset>/``,
+every file checked against the size the portal lists, and only once all of them are whole is
+anything imported, in one import as ``registry import`` does it (code tables first, the
+snapshot's statuses last, the date moving only when its tables are all in). A download that
+fails leaves the register as it was, and the files already whole are kept for the next try;
+after a successful import the downloads are deleted, unless kept.
+
+Which MF years: those the portal has and the register lacks, from the oldest year the
+register holds on (a gap is filled, older years are not fetched unasked); a register without
+any takes the newest :data:`MF_FIRST`.
+
+This module imports no Django: the command starts as fast as ``registry import``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from firmsync import conf
+from firmsync.crm.errors import Invalid, Unavailable
+from firmsync.enrichment.services.register import _store, register_import
+
+if TYPE_CHECKING:
+    from firmsync.matching.index import NameIndex
+    from firmsync.registry.importer import ImportResult
+    from firmsync.sources.portal.catalogue import PortalFile
+    from firmsync.sources.portal.client import PortalClient
+
+__all__ = ["MF_FIRST", "Fetch", "UpdatePlan", "UpdateResult", "register_update", "update_plan"]
+
+MF_FIRST = 3  # MF years a register without any takes: the newest three
+
+# progress(file name, bytes done, bytes in all or None)
+DownloadProgress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """A dataset to download and import, and why."""
+
+    dataset: str
+    kind: str  # "snapshot", "code_tables" or "mf"
+    label: str  # what it brings: "snapshot 2026-12-02", "MF 2025"
+    files: tuple[PortalFile, ...]
+    snapshot: date | None = None  # of a snapshot or its code tables
+
+    @property
+    def size(self) -> int | None:
+        sizes = [f.resource.size for f in self.files]
+        return None if None in sizes else sum(s for s in sizes if s is not None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "kind": self.kind,
+            "label": self.label,
+            "files": [{"name": f.name, "size": f.resource.size} for f in self.files],
+            "size": self.size,
+        }
+
+
+@dataclass
+class UpdatePlan:
+    """What the portal has that the register lacks."""
+
+    portal: str
+    register_snapshot: str | None
+    register_years: list[int]
+    portal_snapshot: str | None
+    portal_years: list[int]
+    fetch: list[Fetch] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # newer, but not complete on the portal
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "portal": self.portal,
+            "register": {"snapshot": self.register_snapshot, "mf_years": self.register_years},
+            "available": {"snapshot": self.portal_snapshot, "mf_years": self.portal_years},
+            "newer": [f.to_dict() for f in self.fetch],
+            "waiting": self.waiting,
+        }
+
+
+@dataclass
+class UpdateResult:
+    plan: UpdatePlan
+    downloaded: int = 0  # bytes fetched
+    reused: list[str] = field(default_factory=list)  # files whole from an earlier try
+    imported: ImportResult | None = None
+    index: NameIndex | None = None
+    snapshot: str | None = None  # the register's date after the update
+    kept: Path | None = None  # where the downloads are, when kept
+
+    def to_dict(self) -> dict[str, Any]:
+        imported = self.imported
+        return {
+            **self.plan.to_dict(),
+            "updated": imported is not None,
+            "snapshot": self.snapshot,
+            "downloaded_bytes": self.downloaded,
+            "reused": self.reused,
+            "files": [
+                {
+                    "file": item.path.name,
+                    "rows_loaded": report.rows_loaded,
+                    "rows_rejected": report.rows_rejected,
+                }
+                for item, report in (imported.files if imported else [])
+            ],
+            "partial_snapshots": [p.to_dict() for p in imported.partial] if imported else [],
+            "downloads_kept": str(self.kept) if self.kept else None,
+        }
+
+
+def _portal_url(portal_url: str | None) -> str:
+    url = (portal_url or conf.load().portal_url).strip()
+    split = urlsplit(url)
+    if split.scheme not in ("http", "https") or not split.netloc:
+        raise Invalid("portal", f"{url!r} is not an http(s) URL of a data portal")
+    return url
+
+
+def _client(portal_url: str | None, client: PortalClient | None) -> PortalClient:
+    from firmsync.sources.portal.client import PortalClient
+
+    return client if client is not None else PortalClient(_portal_url(portal_url))
+
+
+def _unavailable(url: str, error: Exception, snapshot: str | None) -> Unavailable:
+    held = f"snapshot {snapshot}" if snapshot else "no snapshot"
+    said = str(error).removeprefix("portal: ")
+    return Unavailable(f"data portal {url}: {said}; the register is unchanged ({held})")
+
+
+def _plan(client: PortalClient) -> UpdatePlan:
+    from firmsync.registry import snapshots
+    from firmsync.registry.read import financial_years
+    from firmsync.sources.portal import catalogue
+
+    store = _store()
+    held, years = store.meta("snapshot"), financial_years(store)
+    onrc = client.search("organization:onrc")
+    mf = catalogue.mf_years(client.search("organization:mfp"))
+    newest = catalogue.newest(onrc, "firme-")
+    newest_date = catalogue.dated(newest.name) if newest else None
+    plan = UpdatePlan(
+        client.base_url,
+        held,
+        years,
+        newest_date.isoformat() if newest_date else None,
+        list(mf),
+    )
+    if newest is not None and newest_date is not None and (held or "") < newest_date.isoformat():
+        dataset = client.show(newest.name)
+        files = catalogue.files_of(dataset, catalogue.SNAPSHOT_KINDS)
+        lacks = snapshots.missing(
+            t for f in files if (t := snapshots.table_of(Path(f.name))) is not None
+        )
+        if lacks:
+            plan.waiting.append(f"{dataset.name} (lacks {', '.join(lacks)})")
+        else:
+            plan.fetch.append(
+                Fetch(
+                    dataset.name, "snapshot", f"snapshot {newest_date}", tuple(files), newest_date
+                )
+            )
+            tables = catalogue.code_tables_for(onrc, newest_date)
+            if tables is not None:
+                shown = client.show(tables.name)
+                codes = catalogue.files_of(shown, catalogue.CODE_KINDS)
+                if codes:
+                    label = f"code tables {catalogue.dated(shown.name) or shown.name}"
+                    plan.fetch.append(
+                        Fetch(shown.name, "code_tables", label, tuple(codes), newest_date)
+                    )
+    wanted = (
+        [y for y in mf if y not in years and y >= min(years)] if years else list(mf)[-MF_FIRST:]
+    )
+    for year in wanted:
+        dataset = client.show(mf[year].name)
+        files = catalogue.mf_files(dataset, year)
+        if any(Path(f.name).suffix.lower() == ".txt" for f in files):
+            plan.fetch.append(Fetch(dataset.name, "mf", f"MF {year}", tuple(files)))
+        else:
+            plan.waiting.append(f"{dataset.name} (no UU or BL/BS/SL file of {year})")
+    return plan
+
+
+def update_plan(*, portal_url: str | None = None, client: PortalClient | None = None) -> UpdatePlan:
+    """What the portal has that the register lacks (``registry update --check``); nothing is
+    downloaded. The portal out of reach: :class:`Unavailable`."""
+    from firmsync.sources.errors import SourceError
+
+    portal = _client(portal_url, client)
+    try:
+        return _plan(portal)
+    except SourceError as error:
+        raise _unavailable(portal.base_url, error, _store().meta("snapshot")) from None
+    finally:
+        if client is None:
+            portal.close()
+
+
+def _fetch(
+    client: PortalClient,
+    plan: UpdatePlan,
+    folder: Path,
+    result: UpdateResult,
+    progress: DownloadProgress | None,
+) -> list[Path]:
+    """Every file of the plan whole under ``folder``; the dataset folders."""
+    folders = []
+    for fetch in plan.fetch:
+        into = folder / fetch.dataset
+        folders.append(into)
+        for item in fetch.files:
+            target = into / item.name
+            size = item.resource.size
+            if size is not None and target.is_file() and target.stat().st_size == size:
+                result.reused.append(f"{fetch.dataset}/{item.name}")
+                if progress:
+                    progress(item.name, size, size)
+                continue
+
+            def tick(done: int, total: int | None, name: str = item.name) -> None:
+                if progress:
+                    progress(name, done, total)
+
+            result.downloaded += client.download(item.resource, target, progress=tick)
+    return folders
+
+
+def register_update(
+    *,
+    portal_url: str | None = None,
+    keep: bool = False,
+    client: PortalClient | None = None,
+    download_progress: DownloadProgress | None = None,
+    progress: Callable[[str, int | None, int], None] | None = None,
+    names_progress: Callable[[int, int], None] | None = None,
+) -> UpdateResult:
+    """Fetch what the portal has newer than the register and import it, all of it or
+    nothing: a download that fails raises :class:`Unavailable` before anything is imported
+    (the files already whole are kept for the next try). After a successful import the
+    downloads are deleted, unless ``keep``. A file the import refuses (one that would
+    shrink a table) raises :class:`Invalid`, the downloads kept for a look."""
+    from firmsync.registry.importer import snapshot_of
+    from firmsync.sources.errors import SourceError
+
+    portal = _client(portal_url, client)
+    held = _store().meta("snapshot")
+    folder = conf.load().data_dir / "downloads"
+    try:
+        plan = _plan(portal)
+        result = UpdateResult(plan, snapshot=held)
+        if not plan.fetch:
+            return result
+        folders = _fetch(portal, plan, folder, result, download_progress)
+    except SourceError as error:
+        raise _unavailable(portal.base_url, error, held) from None
+    finally:
+        if client is None:
+            portal.close()
+    # A snapshot dataset named in the old long form carries no date the importer reads.
+    dated = next((f for f in plan.fetch if f.kind == "snapshot"), None)
+    snapshot = None
+    if dated is not None and snapshot_of(Path(dated.dataset)) != dated.snapshot:
+        snapshot = dated.snapshot
+    try:
+        result.imported, result.index = register_import(
+            folders, snapshot=snapshot, progress=progress, names_progress=names_progress
+        )
+    except Invalid as refused:
+        raise Invalid(refused.field, f"{refused.message} (the downloads are in {folder})") from None
+    result.snapshot = result.imported.snapshot
+    if keep:
+        result.kept = folder
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
