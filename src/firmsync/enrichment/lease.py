@@ -1,5 +1,7 @@
-"""The ANAF fetcher's lease: one holder in the whole deployment at a time, taken over within
-seconds when the holder's process dies.
+"""Leases: one holder in the whole deployment at a time, taken over within seconds when the
+holder's process dies. The ANAF fetcher holds one (:data:`ANAF_FETCHER`); the register's
+update from the data portal another (:data:`REGISTER_UPDATE`), so that one update runs at a
+time.
 
 - :class:`RedisLease` — a Redis lock with an expiry, renewed by its holder (the queue is
   Redis: the deployment at scale);
@@ -17,16 +19,43 @@ import contextlib
 import fcntl
 import os
 import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from firmsync import conf
 
-__all__ = ["FileLease", "Lease", "PostgresLease", "RedisLease", "configured_lease", "holder_name"]
+__all__ = [
+    "ANAF_FETCHER",
+    "REGISTER_UPDATE",
+    "FileLease",
+    "Lease",
+    "PostgresLease",
+    "Purpose",
+    "RedisLease",
+    "configured_lease",
+    "holder_name",
+    "renewed",
+]
 
 NAME = "firmsync:anaf-fetcher"
 TTL = 10.0  # seconds a Redis lease outlives its last renewal: how soon a dead holder is replaced
 ADVISORY_KEY = 7_245_118_203  # the advisory lock's number: any constant the deployment shares
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """What a lease is for: its Redis key, its advisory lock's number, its lock file."""
+
+    name: str
+    advisory_key: int
+    file: str
+
+
+ANAF_FETCHER = Purpose(NAME, ADVISORY_KEY, "anaf-fetcher.lock")
+REGISTER_UPDATE = Purpose("firmsync:register-update", 7_245_118_204, "register-update.lock")
 
 
 def holder_name() -> str:
@@ -72,8 +101,9 @@ class FileLease:
 
 
 class PostgresLease:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, key: int = ADVISORY_KEY) -> None:
         self.url = url.replace("postgres://", "postgresql://", 1)
+        self.key = key
         self._connection: Any = None
 
     def acquire(self) -> bool:
@@ -82,7 +112,7 @@ class PostgresLease:
         import psycopg
 
         connection = psycopg.connect(self.url, autocommit=True, connect_timeout=5)
-        (taken,) = connection.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,)).fetchone()
+        (taken,) = connection.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
         if not taken:
             connection.close()
             return False
@@ -95,7 +125,7 @@ class PostgresLease:
         try:  # still ours? Taken once more (it stacks) and let go once: true, true if so
             held = self._connection.execute(
                 "SELECT pg_try_advisory_lock(%s) AND pg_advisory_unlock(%s)",
-                (ADVISORY_KEY, ADVISORY_KEY),
+                (self.key, self.key),
             ).fetchone()[0]
         except Exception:  # any failure of the connection loses the lock with it
             held = False
@@ -112,10 +142,10 @@ class PostgresLease:
 
 
 class RedisLease:
-    def __init__(self, url: str, *, ttl: float = TTL) -> None:
+    def __init__(self, url: str, *, ttl: float = TTL, name: str = NAME) -> None:
         import redis
 
-        self._lock = redis.Redis.from_url(url).lock(NAME, timeout=ttl, blocking=False)
+        self._lock = redis.Redis.from_url(url).lock(name, timeout=ttl, blocking=False)
         self.ttl = ttl
         self._held = False
 
@@ -141,11 +171,32 @@ class RedisLease:
                 self._lock.release()
 
 
-def configured_lease() -> Lease:
+def configured_lease(purpose: Purpose = ANAF_FETCHER) -> Lease:
     config = conf.load()
     url = config.lease_url
     if url.startswith("redis"):
-        return RedisLease(url)
+        return RedisLease(url, name=purpose.name)
     if url.startswith(("postgres://", "postgresql://")):
-        return PostgresLease(url)
-    return FileLease(config.data_dir / "anaf-fetcher.lock")
+        return PostgresLease(url, key=purpose.advisory_key)
+    return FileLease(config.data_dir / purpose.file)
+
+
+@contextlib.contextmanager
+def renewed(lease: Lease, *, every: float = TTL / 3) -> Iterator[None]:
+    """A lease already acquired, renewed every ``every`` seconds while the block runs (work
+    that takes minutes, where a Redis lease would expire), released after it."""
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(every):
+            if not lease.renew():
+                return
+
+    thread = threading.Thread(target=renew, name="lease-renewal", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        lease.release()
