@@ -17,6 +17,7 @@ settings. Defaults give the embedded single-machine setup: everything under ``./
 | ``FIRMSYNC_OPENAPI_KEY`` | unset: openapi.ro is not used |
 | ``FIRMSYNC_OPENAPI_BASE_URL`` | ``https://api.openapi.ro`` |
 | ``FIRMSYNC_PORTAL_URL`` | ``https://data.gov.ro`` (the data portal: snapshots, MF years) |
+| ``FIRMSYNC_REGISTER_UPDATE`` | ``03:30``: when the worker checks the portal daily; ``off`` |
 | ``FIRMSYNC_SOURCES`` | ``register,anaf`` (also ``openapi``; the offline demo: ``register``) |
 | ``FIRMSYNC_PRICE_BASE`` | ``5.9`` EUR net a month |
 | ``FIRMSYNC_PRICE_INCLUDED`` | ``2000`` companies a month |
@@ -54,6 +55,7 @@ class Config:
     openapi_key: str | None
     openapi_base_url: str
     portal_url: str  # the data portal's site (its CKAN API under /api/3/action/)
+    register_update: str  # "HH:MM" (Europe/Bucharest) the worker checks the portal at, or "off"
     sources: tuple[str, ...]
     price_base: str  # decimal strings: money is never a float
     price_included: int
@@ -87,6 +89,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         openapi_key=env.get("FIRMSYNC_OPENAPI_KEY") or None,
         openapi_base_url=env.get("FIRMSYNC_OPENAPI_BASE_URL", "https://api.openapi.ro"),
         portal_url=env.get("FIRMSYNC_PORTAL_URL", "https://data.gov.ro"),
+        register_update=env.get("FIRMSYNC_REGISTER_UPDATE", "03:30").strip().lower(),
         sources=tuple(
             s.strip() for s in env.get("FIRMSYNC_SOURCES", "register,anaf").split(",") if s.strip()
         ),

@@ -4,6 +4,7 @@ portal is out of reach."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from firmsync.cli import cli
+from firmsync.crm.errors import Invalid, Unavailable
+from firmsync.enrichment.lease import REGISTER_UPDATE, configured_lease
+from firmsync.enrichment.services.update import next_check, register_update_daily
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.fake.portal import FakePortal, make_portal_sample
 from firmsync.sources.fake.server import Answer, Request, free_port, serve
@@ -279,3 +283,101 @@ def test_the_portal_url_comes_from_the_setting_and_a_bad_one_is_refused(
     assert refused.stderr == (
         "Refused: portal: 'data.gov.ro' is not an http(s) URL of a data portal\n"
     )
+
+
+# --- the daily check -------------------------------------------------------------------------
+
+
+def _utc(day: int, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(2026, 12, day, hour, minute, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def daily(on_first: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("FIRMSYNC_REGISTER_UPDATE", "03:30")  # 01:30 UTC in December
+    return on_first
+
+
+def test_the_daily_check_runs_once_a_day_at_its_time(
+    daily: CliRunner, register: RegisterStore, portal: tuple[Path, Any], monkeypatch: Any
+) -> None:
+    fake, server = _serving(portal[0])
+    with server:
+        monkeypatch.setenv("FIRMSYNC_PORTAL_URL", server.url)
+        assert next_check(_utc(3, 1)) == _utc(3, 1, 30)
+        assert register_update_daily(now=_utc(3, 1, 29)) is None
+        assert fake.stats() == {}  # not asked before its time
+        done = register_update_daily(now=_utc(3, 1, 31))
+        assert done is not None and done.snapshot == "2026-12-02"
+        assert register.meta("snapshot") == "2026-12-02"
+        assert next_check(_utc(3, 2)) == _utc(4, 1, 30)
+        asked = fake.stats()
+        assert register_update_daily(now=_utc(3, 23)) is None  # once a day
+        assert fake.stats() == asked
+        again = register_update_daily(now=_utc(4, 1, 30))  # the next day: nothing newer
+        assert again is not None and again.imported is None and again.plan.fetch == []
+
+
+def test_a_check_that_found_the_portal_down_is_tried_again_an_hour_later(
+    daily: CliRunner, register: RegisterStore, portal: tuple[Path, Any], monkeypatch: Any
+) -> None:
+    _, down = _serving(portal[0], "down")
+    with down:
+        monkeypatch.setenv("FIRMSYNC_PORTAL_URL", down.url)
+        with pytest.raises(Unavailable, match="the register is unchanged"):
+            register_update_daily(now=_utc(3, 1, 30))
+    assert next_check(_utc(3, 1, 40)) == _utc(3, 2, 30)
+    fake, server = _serving(portal[0])
+    with server:
+        monkeypatch.setenv("FIRMSYNC_PORTAL_URL", server.url)
+        assert register_update_daily(now=_utc(3, 2, 29)) is None
+        assert fake.stats() == {}
+        done = register_update_daily(now=_utc(3, 2, 30))
+    assert done is not None and register.meta("snapshot") == "2026-12-02"
+
+
+def test_off_never_checks_and_a_bad_time_is_refused(
+    on_first: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIRMSYNC_REGISTER_UPDATE", "off")
+    assert next_check(_utc(3, 12)) is None
+    assert register_update_daily(now=_utc(3, 12)) is None
+    monkeypatch.setenv("FIRMSYNC_REGISTER_UPDATE", "3h30")
+    with pytest.raises(Invalid, match="FIRMSYNC_REGISTER_UPDATE: '3h30' is not a time of day"):
+        register_update_daily(now=_utc(3, 12))
+
+
+def test_one_update_runs_at_a_time(
+    daily: CliRunner, register: RegisterStore, portal: tuple[Path, Any], monkeypatch: Any
+) -> None:
+    fake, server = _serving(portal[0])
+    other = configured_lease(REGISTER_UPDATE)  # another node's update, running
+    assert other.acquire()
+    with server:
+        monkeypatch.setenv("FIRMSYNC_PORTAL_URL", server.url)
+        try:
+            refused = _update(daily, server.url)
+            assert refused.exit_code == 1 and refused.stderr == (
+                "Error: another register update is running; try again once it is done\n"
+            )
+            assert register_update_daily(now=_utc(3, 1, 30)) is None
+            assert fake.stats() == {} and register.meta("snapshot") == "2026-11-02"
+        finally:
+            other.release()
+        assert _update(daily, server.url).exit_code == 0
+
+
+def test_the_worker_runs_the_daily_check(
+    on_first: CliRunner, register: RegisterStore, portal: tuple[Path, Any], monkeypatch: Any
+) -> None:
+    from firmsync.enrichment import tasks
+
+    fake, server = _serving(portal[0])
+    with server:
+        monkeypatch.setenv("FIRMSYNC_PORTAL_URL", server.url)
+        monkeypatch.setenv("FIRMSYNC_REGISTER_UPDATE", "00:00")  # always past, today
+        tasks.register_update.call_local()
+        assert register.meta("snapshot") == "2026-12-02"
+        asked = fake.stats()
+        tasks.register_update.call_local()  # done for today
+        assert fake.stats() == asked

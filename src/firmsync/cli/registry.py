@@ -117,7 +117,7 @@ def _partial(snapshot: dict[str, Any]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def update(check: bool, portal_url: str | None, keep: bool, as_json: bool) -> None:
     """Fetch a newer snapshot and MF years from the data portal and import them (exit 3:
-    the portal is out of reach, nothing changed)."""
+    the portal is out of reach, nothing changed; exit 1: another update is running)."""
     from firmsync.cli.common import update_bar
     from firmsync.cli.edge import refusals
     from firmsync.enrichment.services.update import register_update, update_plan

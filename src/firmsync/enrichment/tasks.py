@@ -1,5 +1,6 @@
 """Background jobs (Huey): a card's sync, the backfill after activation, the sweep of due
-cards. Each only calls the services; the rules are there.
+cards, the register's daily update from the data portal. Each only calls the services; the
+rules are there.
 
 The queue only carries work the database already records: a card to sync is due there
 (never synced, pending, or its refresh date come) from the transaction that made it so.
@@ -19,11 +20,13 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
+from firmsync.crm.errors import ServiceError
 from firmsync.crm.models import Company
 from firmsync.enrichment.engine import configured_engine
 from firmsync.enrichment.models import AddonSettings
 from firmsync.enrichment.services.refresh import BATCH, sync_due
 from firmsync.enrichment.services.sync import due_card_ids, sync_cards
+from firmsync.enrichment.services.update import register_update_daily
 from firmsync.enrichment.services.usage import close_months
 from firmsync.enrichment.services.webhooks import webhook_deliver
 
@@ -33,6 +36,7 @@ __all__ = [
     "close_statements",
     "deliver_webhook",
     "refresh_due",
+    "register_update",
     "request_sync",
     "request_syncs",
     "sync_batch",
@@ -126,3 +130,18 @@ def refresh_due() -> None:
 def close_statements() -> None:
     """Every hour: the months that are over get their prices frozen into their statements."""
     close_months(timezone.now())
+
+
+@db_periodic_task(crontab(minute="*"))
+def register_update() -> None:
+    """Every minute the daily update is asked whether it is due (``FIRMSYNC_REGISTER_UPDATE``,
+    one node of the deployment at a time); a refusal (the portal out of reach, a bad
+    setting) is one line in the log, and the service says when it tries again."""
+    try:
+        result = register_update_daily(now=timezone.now())
+    except ServiceError as error:
+        log.warning("register update: %s", error)
+        return
+    if result is not None:
+        brought = ", ".join(f.label for f in result.plan.fetch) or "nothing newer"
+        log.info("register update: %s (register at %s)", brought, result.snapshot)

@@ -14,21 +14,26 @@ Which MF years: those the portal has and the register lacks, from the oldest yea
 register holds on (a gap is filled, older years are not fetched unasked); a register without
 any takes the newest :data:`MF_FIRST`.
 
+One update runs at a time in the deployment (a lease, :mod:`firmsync.enrichment.lease`).
+The worker runs it daily at ``FIRMSYNC_REGISTER_UPDATE`` (:func:`register_update_daily`),
+the register recording when it was last tried and done, so that every node sees it.
+
 This module imports no Django: the command starts as fast as ``registry import``.
 """
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from firmsync import conf
-from firmsync.crm.errors import Invalid, Unavailable
+from firmsync.crm.errors import Conflict, Invalid, Unavailable
 from firmsync.enrichment.services.register import _store, register_import
 
 if TYPE_CHECKING:
@@ -37,9 +42,22 @@ if TYPE_CHECKING:
     from firmsync.sources.portal.catalogue import PortalFile
     from firmsync.sources.portal.client import PortalClient
 
-__all__ = ["MF_FIRST", "Fetch", "UpdatePlan", "UpdateResult", "register_update", "update_plan"]
+__all__ = [
+    "MF_FIRST",
+    "RETRY",
+    "Fetch",
+    "UpdatePlan",
+    "UpdateResult",
+    "next_check",
+    "register_update",
+    "register_update_daily",
+    "update_plan",
+    "update_time",
+]
 
 MF_FIRST = 3  # MF years a register without any takes: the newest three
+RETRY = datetime.timedelta(hours=1)  # after a daily check that found the portal out of reach
+ZONE = "Europe/Bucharest"  # the time of day is the users'
 
 # progress(file name, bytes done, bytes in all or None)
 DownloadProgress = Callable[[str, int, int | None], None]
@@ -53,7 +71,7 @@ class Fetch:
     kind: str  # "snapshot", "code_tables" or "mf"
     label: str  # what it brings: "snapshot 2026-12-02", "MF 2025"
     files: tuple[PortalFile, ...]
-    snapshot: date | None = None  # of a snapshot or its code tables
+    snapshot: datetime.date | None = None  # of a snapshot or its code tables
 
     @property
     def size(self) -> int | None:
@@ -241,24 +259,16 @@ def _fetch(
     return folders
 
 
-def register_update(
-    *,
-    portal_url: str | None = None,
-    keep: bool = False,
-    client: PortalClient | None = None,
-    download_progress: DownloadProgress | None = None,
-    progress: Callable[[str, int | None, int], None] | None = None,
-    names_progress: Callable[[int, int], None] | None = None,
+def _update(
+    portal: PortalClient,
+    keep: bool,
+    download_progress: DownloadProgress | None,
+    progress: Callable[[str, int | None, int], None] | None,
+    names_progress: Callable[[int, int], None] | None,
 ) -> UpdateResult:
-    """Fetch what the portal has newer than the register and import it, all of it or
-    nothing: a download that fails raises :class:`Unavailable` before anything is imported
-    (the files already whole are kept for the next try). After a successful import the
-    downloads are deleted, unless ``keep``. A file the import refuses (one that would
-    shrink a table) raises :class:`Invalid`, the downloads kept for a look."""
     from firmsync.registry.importer import snapshot_of
     from firmsync.sources.errors import SourceError
 
-    portal = _client(portal_url, client)
     held = _store().meta("snapshot")
     folder = conf.load().data_dir / "downloads"
     try:
@@ -269,9 +279,6 @@ def register_update(
         folders = _fetch(portal, plan, folder, result, download_progress)
     except SourceError as error:
         raise _unavailable(portal.base_url, error, held) from None
-    finally:
-        if client is None:
-            portal.close()
     # A snapshot dataset named in the old long form carries no date the importer reads.
     dated = next((f for f in plan.fetch if f.kind == "snapshot"), None)
     snapshot = None
@@ -289,3 +296,113 @@ def register_update(
     else:
         shutil.rmtree(folder, ignore_errors=True)
     return result
+
+
+def register_update(
+    *,
+    portal_url: str | None = None,
+    keep: bool = False,
+    client: PortalClient | None = None,
+    download_progress: DownloadProgress | None = None,
+    progress: Callable[[str, int | None, int], None] | None = None,
+    names_progress: Callable[[int, int], None] | None = None,
+) -> UpdateResult:
+    """Fetch what the portal has newer than the register and import it, all of it or
+    nothing: a download that fails raises :class:`Unavailable` before anything is imported
+    (the files already whole are kept for the next try). After a successful import the
+    downloads are deleted, unless ``keep``. A file the import refuses (one that would
+    shrink a table) raises :class:`Invalid`, the downloads kept for a look. One update runs
+    at a time in the deployment: while another holds the lease, :class:`Conflict`."""
+    from firmsync.enrichment.lease import REGISTER_UPDATE, configured_lease, renewed
+
+    portal = _client(portal_url, client)
+    lease = configured_lease(REGISTER_UPDATE)
+    try:
+        if not lease.acquire():
+            raise Conflict("another register update is running; try again once it is done")
+        with renewed(lease):
+            return _update(portal, keep, download_progress, progress, names_progress)
+    finally:
+        if client is None:
+            portal.close()
+
+
+def update_time(setting: str) -> datetime.time | None:
+    """When the daily check runs (``FIRMSYNC_REGISTER_UPDATE``), or None for ``off``.
+
+    >>> update_time("03:30"), update_time("off")
+    (datetime.time(3, 30), None)
+    """
+    if setting.strip().lower() == "off":
+        return None
+    try:
+        hour, minute = setting.strip().split(":")
+        return datetime.time(int(hour), int(minute))
+    except ValueError:
+        raise Invalid(
+            "FIRMSYNC_REGISTER_UPDATE", f"{setting!r} is not a time of day (HH:MM) or off"
+        ) from None
+
+
+def _when(key: str) -> datetime.datetime | None:
+    value = _store().meta(key)
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def _mark(key: str, when: datetime.datetime) -> None:
+    store = _store()
+    with store.transaction():
+        store.set_meta(key, when.isoformat(timespec="seconds"))
+
+
+def next_check(now: datetime.datetime) -> datetime.datetime | None:
+    """When the daily check runs next (None: ``off``): today's time of day if today's has
+    not been done, else tomorrow's; a check that failed is tried again after
+    :data:`RETRY`."""
+    at = update_time(conf.load().register_update)
+    if at is None:
+        return None
+    zone = ZoneInfo(ZONE)
+    local = now.astimezone(zone)
+    slot = datetime.datetime.combine(local.date(), at, tzinfo=zone)
+    checked, attempted = _when("update:checked"), _when("update:attempted")
+    if checked is not None and checked >= slot:
+        return slot + datetime.timedelta(days=1)
+    if attempted is not None and attempted >= slot:
+        return max(slot, attempted + RETRY)
+    return slot
+
+
+def register_update_daily(
+    *, now: datetime.datetime, client: PortalClient | None = None
+) -> UpdateResult | None:
+    """The worker's daily check (every minute it asks; this answers once a day): at the
+    configured time of day, :func:`register_update` unless this day's check is done, one
+    is running elsewhere (the lease), or it is ``off``. ``None``: nothing was run. A check
+    whose portal was out of reach is tried again after :data:`RETRY`; one whose file the
+    import refused waits for the next day (its downloads kept)."""
+    from firmsync.enrichment.lease import REGISTER_UPDATE, configured_lease, renewed
+
+    due = next_check(now)
+    if due is None or now < due:
+        return None
+    lease = configured_lease(REGISTER_UPDATE)
+    if not lease.acquire():
+        return None
+    portal = _client(None, client)
+    try:
+        with renewed(lease):
+            again = next_check(now)  # another node may have done it in the meantime
+            if again is None or now < again:
+                return None
+            _mark("update:attempted", now)
+            try:
+                result = _update(portal, False, None, None, None)
+            except Invalid:
+                _mark("update:checked", now)
+                raise
+            _mark("update:checked", now)
+            return result
+    finally:
+        if client is None:
+            portal.close()
