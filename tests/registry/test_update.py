@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 from firmsync.cli import cli
 from firmsync.crm.errors import Invalid, Unavailable
 from firmsync.enrichment.lease import REGISTER_UPDATE, configured_lease
+from firmsync.enrichment.services.register import register_stats
 from firmsync.enrichment.services.update import next_check, register_update_daily
 from firmsync.registry.store import RegisterStore
 from firmsync.sources.fake.portal import FakePortal, make_portal_sample
@@ -135,7 +136,7 @@ def test_the_update_leaves_the_register_a_direct_import_leaves(
             import_paths(direct, [root / snapshot, codes, root / f"situatii_financiare_{year}"])
         expected = _everything(direct)
         direct.close()
-    ignored = ("register_id", "file:registrations", "file:status_codes")
+    ignored = ("register_id", "file:registrations", "file:status_codes", "update:last")
     for store_rows in (updated, expected):
         store_rows["meta"] = [r for r in store_rows["meta"] if r[0] not in ignored]
     assert updated == expected
@@ -381,3 +382,42 @@ def test_the_worker_runs_the_daily_check(
         asked = fake.stats()
         tasks.register_update.call_local()  # done for today
         assert fake.stats() == asked
+
+
+def test_stats_show_the_last_update_and_the_next_check(
+    daily: CliRunner, portal: tuple[Path, Any], monkeypatch: Any
+) -> None:
+    def stats(now: datetime.datetime) -> dict[str, Any]:
+        return register_stats(now=now)["update"]  # type: ignore[no-any-return]
+
+    before = stats(_utc(3, 1))
+    assert before["last"] is None and before["setting"] == "03:30"
+    assert before["next_check"] == "2026-12-03T03:30+02:00"
+    _, server = _serving(portal[0])
+    with server:
+        monkeypatch.setenv("FIRMSYNC_PORTAL_URL", server.url)
+        assert register_update_daily(now=_utc(3, 1, 30)) is not None
+    after = stats(_utc(3, 2))
+    assert after["last"] == {
+        "at": "2026-12-03T01:30:00+00:00",
+        "from": "2026-11-02",
+        "to": "2026-12-02",
+        "brought": ["snapshot 2026-12-02", "code tables 2026-12-02", "MF 2025"],
+    }
+    assert after["next_check"] == "2026-12-04T03:30+02:00"
+    text = daily.invoke(cli, ["registry", "stats"]).stdout.splitlines()
+    assert (
+        "Last update:    2026-12-03T01:30:00+00:00: snapshot 2026-12-02, code tables "
+        "2026-12-02, MF 2025 (2026-11-02 → 2026-12-02)"
+    ) in text
+    shown = json.loads(daily.invoke(cli, ["registry", "stats", "--json"]).stdout)["update"]
+    assert f"Next check:     {shown['next_check']} (FIRMSYNC_REGISTER_UPDATE 03:30)" in text
+    monkeypatch.setenv("FIRMSYNC_REGISTER_UPDATE", "off")
+    assert stats(_utc(3, 2))["next_check"] is None
+    assert "Next check:     off (FIRMSYNC_REGISTER_UPDATE off)" in (
+        daily.invoke(cli, ["registry", "stats"]).stdout.splitlines()
+    )
+    monkeypatch.setenv("FIRMSYNC_REGISTER_UPDATE", "25:00")
+    assert stats(_utc(3, 2))["error"] == (
+        "FIRMSYNC_REGISTER_UPDATE: '25:00' is not a time of day (HH:MM) or off"
+    )

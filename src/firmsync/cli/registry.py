@@ -216,6 +216,13 @@ def stats(as_json: bool) -> None:
         click.echo(f"Partial:        {snapshot['snapshot']}: {_partial(snapshot)}")
     click.echo(f"Registrations:  {data['registrations']:,}")
     click.echo(f"Distinct CUIs:  {data['companies']:,}")
+    update = data["update"]
+    last = update["last"]
+    if last:
+        moved = f"{last['from'] or 'none'} → {last['to'] or 'none'}"
+        click.echo(f"Last update:    {last['at']}: {', '.join(last['brought'])} ({moved})")
+    next_check = update["next_check"] or update["error"] or "off"
+    click.echo(f"Next check:     {next_check} (FIRMSYNC_REGISTER_UPDATE {update['setting']})")
     for title in ("by_status", "cui_issues", "financial_years", "rejected_rows"):
         values = data[title]
         assert isinstance(values, dict)

@@ -173,10 +173,15 @@ def register_examples(count: int = 3) -> list[tuple[str, str]]:
     return examples(_store(), count)
 
 
-def register_stats() -> dict[str, Any]:
+def register_stats(*, now: datetime.datetime | None = None) -> dict[str, Any]:
+    """The register's figures (:func:`firmsync.registry.read.stats`) and its updates from
+    the data portal (``update``: the last, when the next check runs)."""
+    from firmsync.enrichment.services.update import update_schedule
     from firmsync.registry.read import stats
 
-    return stats(_store())
+    data = stats(_store())
+    data["update"] = update_schedule(now or datetime.datetime.now(datetime.UTC))
+    return data
 
 
 def register_import(

@@ -24,6 +24,7 @@ This module imports no Django: the command starts as fast as ``registry import``
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ __all__ = [
     "register_update",
     "register_update_daily",
     "update_plan",
+    "update_schedule",
     "update_time",
 ]
 
@@ -262,9 +264,10 @@ def _fetch(
 def _update(
     portal: PortalClient,
     keep: bool,
-    download_progress: DownloadProgress | None,
-    progress: Callable[[str, int | None, int], None] | None,
-    names_progress: Callable[[int, int], None] | None,
+    now: datetime.datetime,
+    download_progress: DownloadProgress | None = None,
+    progress: Callable[[str, int | None, int], None] | None = None,
+    names_progress: Callable[[int, int], None] | None = None,
 ) -> UpdateResult:
     from firmsync.registry.importer import snapshot_of
     from firmsync.sources.errors import SourceError
@@ -291,6 +294,15 @@ def _update(
     except Invalid as refused:
         raise Invalid(refused.field, f"{refused.message} (the downloads are in {folder})") from None
     result.snapshot = result.imported.snapshot
+    last = {
+        "at": now.isoformat(timespec="seconds"),
+        "from": plan.register_snapshot,
+        "to": result.snapshot,
+        "brought": [f.label for f in plan.fetch],
+    }
+    store = _store()
+    with store.transaction():
+        store.set_meta("update:last", json.dumps(last))
     if keep:
         result.kept = folder
     else:
@@ -321,7 +333,8 @@ def register_update(
         if not lease.acquire():
             raise Conflict("another register update is running; try again once it is done")
         with renewed(lease):
-            return _update(portal, keep, download_progress, progress, names_progress)
+            now = datetime.datetime.now(datetime.UTC)
+            return _update(portal, keep, now, download_progress, progress, names_progress)
     finally:
         if client is None:
             portal.close()
@@ -373,6 +386,24 @@ def next_check(now: datetime.datetime) -> datetime.datetime | None:
     return slot
 
 
+def update_schedule(now: datetime.datetime) -> dict[str, Any]:
+    """What ``registry stats`` shows of the updates: the last one that imported something
+    (when, the register's date before and after, what it brought), the setting, and when
+    the next daily check runs (None: ``off``, or a setting that is not a time, ``error``)."""
+    last = _store().meta("update:last")
+    setting = conf.load().register_update
+    try:
+        due, error = next_check(now), None
+    except Invalid as refused:
+        due, error = None, str(refused)
+    return {
+        "last": json.loads(last) if last else None,
+        "setting": setting,
+        "next_check": due.isoformat(timespec="minutes") if due else None,
+        "error": error,
+    }
+
+
 def register_update_daily(
     *, now: datetime.datetime, client: PortalClient | None = None
 ) -> UpdateResult | None:
@@ -397,7 +428,7 @@ def register_update_daily(
                 return None
             _mark("update:attempted", now)
             try:
-                result = _update(portal, False, None, None, None)
+                result = _update(portal, False, now)
             except Invalid:
                 _mark("update:checked", now)
                 raise
