@@ -29,6 +29,7 @@ from tests.enrichment import coalescing  # noqa: E402  (the scenario the test ru
 def _deployment(folder: Path, postgres: str | None, redis_url: str | None) -> dict[str, str]:
     env = {
         **os.environ,
+        "FIRMSYNC_REGISTER_UPDATE": "off",  # (a sample register: never the portal's)
         "FIRMSYNC_DATA_DIR": str(folder / "var"),
         "FIRMSYNC_SOURCES": "register,anaf",
         "FIRMSYNC_REGISTER_URL": f"sqlite:///{folder}/registry.sqlite3",

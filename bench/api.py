@@ -60,6 +60,7 @@ def main() -> None:
     make_sample(folder / "sample", companies=args.companies)
     names = _names(folder / "sample")
     base = {k: v for k, v in os.environ.items() if not k.startswith("FIRMSYNC_")}
+    base["FIRMSYNC_REGISTER_UPDATE"] = "off"  # (a sample register: never the portal's)
     data = folder / "sqlite"
     sqlite = {
         **base,

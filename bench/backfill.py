@@ -57,6 +57,7 @@ def main() -> None:
     make_sample(folder / "sample", companies=args.companies)
     run = [sys.executable, __file__, *sys.argv[1:]]
     base = {k: v for k, v in os.environ.items() if not k.startswith("FIRMSYNC_")}
+    base["FIRMSYNC_REGISTER_UPDATE"] = "off"  # (a sample register: never the portal's)
     subprocess.run([*run, "--on", str(folder / "sqlite")], env=base, check=True)
     if args.postgres:
         if not args.redis:

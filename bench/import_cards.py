@@ -108,6 +108,7 @@ def main() -> None:
     print(f"{args.rows:,} rows written to an XLSX in {time.perf_counter() - started:.2f} s")
     run = [sys.executable, __file__, *sys.argv[1:]]
     base = {k: v for k, v in os.environ.items() if not k.startswith("FIRMSYNC_")}
+    base["FIRMSYNC_REGISTER_UPDATE"] = "off"  # (a sample register: never the portal's)
     figures = {"SQLite": _child([*run, "--on", str(folder / "sqlite")], base)}
     if args.postgres:
         schema = f"bench_import_{uuid.uuid4().hex[:8]}"

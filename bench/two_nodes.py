@@ -74,6 +74,7 @@ def main() -> None:
 
     make_sample(folder / "sample", companies=args.companies)
     base = {k: v for k, v in os.environ.items() if not k.startswith("FIRMSYNC_")}
+    base["FIRMSYNC_REGISTER_UPDATE"] = "off"  # (a sample register: never the portal's)
     failed = False
     for name in args.phases.split(","):
         database = fresh_database(args.postgres, "two_nodes")

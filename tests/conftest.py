@@ -19,6 +19,14 @@ from firmsync.registry.store import RegisterStore
 # pytester runs small suites for the tests of the CNP scan, which watches every session.
 pytest_plugins = ["pytester", "tests.cnp_scan"]
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No process a test starts checks the real data portal: the daily register update is
+    off and the portal a closed local port, unless a test sets them itself."""
+    os.environ.setdefault("FIRMSYNC_REGISTER_UPDATE", "off")
+    os.environ.setdefault("FIRMSYNC_PORTAL_URL", "http://127.0.0.1:9")
+
+
 POSTGRES = os.environ.get("FIRMSYNC_REGISTER_URL", "").startswith(("postgres://", "postgresql://"))
 
 

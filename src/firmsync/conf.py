@@ -38,7 +38,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Config", "load"]
+__all__ = ["DEMO_MARK", "Config", "is_demo", "load"]
+
+DEMO_MARK = "DEMO"  # a file `firmsync demo` leaves in the data folder it prepared
 
 
 @dataclass(frozen=True)
@@ -100,3 +102,9 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         email_url=env.get("FIRMSYNC_EMAIL_URL", "console://"),
         https=env.get("FIRMSYNC_HTTPS", "false").lower() in ("1", "true", "yes"),
     )
+
+
+def is_demo(config: Config) -> bool:
+    """Whether the data folder is one ``firmsync demo`` prepared: sample data, which the
+    development secret key may serve and the data portal's register must not replace."""
+    return (config.data_dir / DEMO_MARK).exists()

@@ -348,6 +348,18 @@ def test_off_never_checks_and_a_bad_time_is_refused(
         register_update_daily(now=_utc(3, 12))
 
 
+def test_a_demos_sample_register_is_never_replaced_by_the_portals(
+    on_first: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIRMSYNC_REGISTER_UPDATE", "03:30")
+    assert next_check(_utc(3, 12)) is not None
+    from firmsync import conf
+
+    (conf.load().data_dir / conf.DEMO_MARK).write_text("prepared by `firmsync demo`\n")
+    assert next_check(_utc(3, 12)) is None
+    assert register_update_daily(now=_utc(3, 12)) is None
+
+
 def test_one_update_runs_at_a_time(
     daily: CliRunner, register: RegisterStore, portal: tuple[Path, Any], monkeypatch: Any
 ) -> None:

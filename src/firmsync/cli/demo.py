@@ -7,7 +7,6 @@ from contextlib import suppress
 import click
 
 from firmsync import conf
-from firmsync.cli.serve import DEMO_MARK
 from firmsync.enrichment.services.register import (
     name_index_build,
     register_examples,
@@ -47,7 +46,7 @@ def demo(ctx: click.Context, companies: int, no_serve: bool, port: int) -> None:
         click.echo(f"  firmsync match {' '.join(names.key(name).split()[:2]).title()!r}")
     _demo_account(examples)
     # `firmsync serve` may use the development secret key on a demo's data folder.
-    (conf.load().data_dir / DEMO_MARK).write_text("prepared by `firmsync demo`: sample data\n")
+    (conf.load().data_dir / conf.DEMO_MARK).write_text("prepared by `firmsync demo`: sample data\n")
     if no_serve:
         click.echo("Serve it: firmsync serve   (then sign in at http://127.0.0.1:8000/)")
         return

@@ -15,9 +15,7 @@ import click
 
 from firmsync.cli.edge import ready
 
-__all__ = ["DEMO_MARK", "serve"]
-
-DEMO_MARK = "DEMO"  # a file `firmsync demo` leaves in the data folder it prepared
+__all__ = ["serve"]
 
 
 def _refuse_default_key() -> None:
@@ -29,7 +27,7 @@ def _refuse_default_key() -> None:
     default = conf.load({}).secret_key
     if config.secret_key != default or config.debug:
         return
-    if (config.data_dir / DEMO_MARK).exists():
+    if conf.is_demo(config):
         return
     click.echo(
         "Refused: set FIRMSYNC_SECRET_KEY (the development key is for demos and "

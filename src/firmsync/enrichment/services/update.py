@@ -372,8 +372,9 @@ def next_check(now: datetime.datetime) -> datetime.datetime | None:
     """When the daily check runs next (None: ``off``): today's time of day if today's has
     not been done, else tomorrow's; a check that failed is tried again after
     :data:`RETRY`."""
-    at = update_time(conf.load().register_update)
-    if at is None:
+    config = conf.load()
+    at = update_time(config.register_update)
+    if at is None or conf.is_demo(config):  # (a demo's register is a sample: kept)
         return None
     zone = ZoneInfo(ZONE)
     local = now.astimezone(zone)
