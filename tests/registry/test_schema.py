@@ -34,6 +34,7 @@ def _as_version_1(store: RegisterStore) -> None:
     store.execute("DROP INDEX financial_cui_year")
     store.execute("CREATE INDEX financial_cui ON financial (cui)")
     store.execute("DROP TABLE index_change")
+    store.execute("DROP TABLE fact_change")
     store.execute("CREATE TABLE status_code (reg_number TEXT NOT NULL, code TEXT NOT NULL)")
     # The view of versions before 4: a registration's own last_seen, whatever it holds.
     store.execute("DROP VIEW registration_view")
@@ -45,7 +46,7 @@ def _as_version_1(store: RegisterStore) -> None:
 
 
 def test_a_new_register_has_the_current_version(store: RegisterStore) -> None:
-    assert schema.version_of(store) == schema.VERSION == 5
+    assert schema.version_of(store) == schema.VERSION == 6
     assert "financial_cui_year" in _indexes(store, "financial")
 
 
@@ -59,8 +60,9 @@ def test_an_older_register_is_migrated_when_opened_and_keeps_its_rows(
     assert schema.version_of(store) == 1
     store.close()
     reopened = RegisterStore(register_url)
-    assert schema.version_of(reopened) == 5
-    assert reopened.has_table("index_change")
+    assert schema.version_of(reopened) == 6
+    assert reopened.has_table("index_change") and reopened.has_table("fact_change")
+    assert "fact_change_cui" in _indexes(reopened, "fact_change")
     assert not reopened.has_table("status_code")  # each state keeps its codes
     # A registration of the newest file reads the snapshot as the one it was last seen in.
     assert reopened.query("SELECT DISTINCT last_seen FROM registration_view") == [

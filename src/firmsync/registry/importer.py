@@ -27,8 +27,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from firmsync.identity import text
-from firmsync.registry import delta, mf, onrc, snapshots
+from firmsync.identity import address, text
+from firmsync.registry import delta, mf, onrc, read, snapshots
 from firmsync.registry.parallel import Load, default_workers, load_file
 from firmsync.registry.reader import DelimitedFile, FileReport, decode_line
 from firmsync.registry.store import NAME_INDEX_COLUMNS, RegisterStore
@@ -113,6 +113,10 @@ class ImportResult:
     skipped: list[Path]
     snapshot: str | None = None  # the register's date after the import
     partial: list[snapshots.Partial] = field(default_factory=list)  # newer, not all in
+    # The companies whose facts it changed, counted by kind (``fact_change`` rows after
+    # ``changes_after``, the id of the last one before it).
+    changes: dict[str, int] = field(default_factory=dict)
+    changes_after: int = 0
 
     @property
     def rows_rejected(self) -> int:
@@ -189,6 +193,9 @@ class _Importer:
         self.progress = progress
         self.workers = workers
         self.parallel_from_bytes = parallel_from_bytes
+        # A register without financial years before the import: its new years change no
+        # card's facts (as a first snapshot's registrations do not).
+        self.had_financials = not store.is_empty("financial")
 
     # --- per kind ----------------------------------------------------------------------
     def status_labels(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
@@ -403,6 +410,9 @@ class _Importer:
             if c not in ("reg_number", "status")
         )
         with store.transaction():
+            if newest and self._newer(seen):
+                with _phase("registrations: changed facts recorded"):
+                    self._record_registration_facts(stage, seen)
             # What the name index must follow: new registrations and changed names or places.
             with _phase("registrations: changes for the name index"):
                 store.execute(
@@ -434,6 +444,43 @@ class _Importer:
             if newest:
                 store.set_meta("registrations_snapshot", seen)
         store.drop_table(stage)
+
+    def _newer(self, snapshot: str) -> bool:
+        """Whether ``snapshot`` is newer than the register's date: only then are the facts a
+        file changes recorded (a first import, or an older snapshot's, changes none)."""
+        held = self.store.meta("snapshot")
+        return held is not None and snapshot > held
+
+    def _record_facts(self, kind: str, select: str, snapshot: str) -> None:
+        """``fact_change`` rows of ``kind``, dated ``snapshot``, for the CUIs ``select``
+        (SQL, one column) gives, inside the caller's transaction."""
+        store = self.store
+        store.execute(
+            "INSERT INTO fact_change (cui, kind, snapshot) "
+            f"SELECT DISTINCT cui, {store.mark}, {store.mark} FROM ({select}) AS c "
+            "WHERE cui IS NOT NULL",
+            (kind, snapshot),
+        )
+
+    def _record_registration_facts(self, stage: str, seen: str) -> None:
+        """The companies of the staged registrations whose name or registered office differs
+        from the register's, a CUI registered under a new number, and new CUIs."""
+        distinct = self.store.distinct
+        joined = (
+            f"SELECT s.cui AS cui FROM {stage} AS s JOIN registration AS r "
+            "ON r.reg_number = s.reg_number AND r.dup = s.dup WHERE "
+        )
+        self._record_facts("name", f"{joined}r.name {distinct} s.name", seen)
+        office = " OR ".join(f"r.{part} {distinct} s.{part}" for part in address.PARTS)
+        self._record_facts("address", f"{joined}({office})", seen)
+        for kind, known in (("reg_number", ""), ("new", "NOT ")):
+            self._record_facts(
+                kind,
+                f"SELECT s.cui AS cui FROM {stage} AS s WHERE NOT EXISTS (SELECT 1 FROM "
+                "registration AS r WHERE r.reg_number = s.reg_number AND r.dup = s.dup) "
+                f"AND {known}EXISTS (SELECT 1 FROM registration AS o WHERE o.cui = s.cui)",
+                seen,
+            )
 
     def _status_from_old_layout(self, snapshot: str) -> None:
         """The old layout carries status codes inline (``STARE_FIRMA``, comma-separated):
@@ -620,6 +667,14 @@ class _Importer:
             f"WHERE o.codes {store.distinct} n.codes",
             (snapshot,),
         )
+        self._record_facts(
+            "status",
+            f"SELECT r.cui AS cui FROM {stage} AS n "
+            "JOIN registration_status AS o ON o.reg_number = n.reg_number "
+            f"JOIN registration AS r ON r.reg_number = n.reg_number "
+            f"WHERE o.status {store.distinct} n.status",
+            snapshot,
+        )
 
     def _record_status_changes(self, stage: str) -> None:
         """``index_change`` rows for the registrations whose derived state differs between
@@ -664,10 +719,27 @@ class _Importer:
         self._refuse_shrink(
             source, f"SELECT COUNT(*) FROM {stage}", f"SELECT COUNT(*) FROM {table}"
         )
+        snapshot = self._snapshot_text(source.path)
         with self.store.transaction():
+            if table == "caen_authorised" and self._newer(snapshot):
+                with _phase("caen: changed codes recorded"):
+                    self._record_caen_facts(stage, snapshot)
             self.store.execute(f"DROP TABLE {table}")
             self.store.execute(f"ALTER TABLE {stage} RENAME TO {table}")
         self.store.create_indexes(table)
+
+    def _record_caen_facts(self, stage: str, snapshot: str) -> None:
+        """The companies whose authorised CAEN codes differ between ``stage`` and the
+        register: codes gained or lost, either way."""
+        pair = "SELECT reg_number, code FROM {} EXCEPT SELECT reg_number, code FROM {}"
+        self._record_facts(
+            "caen",
+            "SELECT r.cui AS cui FROM ("
+            f"SELECT reg_number FROM ({pair.format(stage, 'caen_authorised')}) AS gained "
+            f"UNION SELECT reg_number FROM ({pair.format('caen_authorised', stage)}) AS lost"
+            ") AS d JOIN registration AS r ON r.reg_number = d.reg_number",
+            snapshot,
+        )
 
     def financials(self, source: DelimitedFile, tick: Callable[[int], None] | None) -> None:
         match = _MF_NAME.match(source.path.name)
@@ -697,6 +769,13 @@ class _Importer:
         # once, instead of at random.
         with _phase(f"financials {year} {family}: into the register"), self.store.transaction():
             mark = self.store.mark
+            if self.had_financials:
+                self._record_facts(
+                    "financial_year",
+                    f"SELECT s.cui AS cui FROM {stage} AS s WHERE NOT EXISTS "
+                    "(SELECT 1 FROM financial AS f WHERE f.cui = s.cui AND f.year = s.year)",
+                    str(year),
+                )
             self.store.execute(
                 f"DELETE FROM financial WHERE year = {mark} AND family = {mark}", (year, family)
             )
@@ -910,6 +989,7 @@ def import_paths(
         parallel_from_bytes=parallel_from_bytes,
         allow_shrink=allow_shrink,
     )
+    since = read.fact_position(store)
     results = [(item, importer.run(item)) for item in known]
     if results and store.dialect == "postgresql":
         # Statistics now, not when autovacuum gets round to the freshly loaded tables:
@@ -917,4 +997,11 @@ def import_paths(
         # twice as long.
         store.execute("ANALYZE")
     skipped = [f.path for f in found if f.kind == "unknown"]
-    return ImportResult(results, skipped, store.meta("snapshot"), snapshots.partial(store))
+    return ImportResult(
+        results,
+        skipped,
+        store.meta("snapshot"),
+        snapshots.partial(store),
+        read.fact_counts(store, since),
+        since,
+    )

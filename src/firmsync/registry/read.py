@@ -28,6 +28,9 @@ __all__ = [
     "caen_titles",
     "delete_company",
     "examples",
+    "fact_counts",
+    "fact_position",
+    "facts_changed",
     "facts_rows",
     "financial_rows",
     "highest_line",
@@ -278,6 +281,41 @@ def index_changes(store: RegisterStore, after: int) -> list[str]:
             f"SELECT DISTINCT reg_number FROM index_change WHERE id > {store.mark}", (after,)
         )
     ]
+
+
+def fact_position(store: RegisterStore) -> int:
+    """The id of the newest ``fact_change`` (0 if none): the cards due for the changes an
+    import records are those after it."""
+    return int(store.scalar("SELECT MAX(id) FROM fact_change") or 0)
+
+
+def fact_counts(store: RegisterStore, after: int, upto: int | None = None) -> dict[str, int]:
+    """The companies whose facts changed after change ``after`` (up to ``upto``), counted
+    by kind of change (``FACT_KINDS``)."""
+    bound = "" if upto is None else f" AND id <= {store.mark}"
+    rows = store.query(
+        f"SELECT kind, COUNT(DISTINCT cui) FROM fact_change WHERE id > {store.mark}{bound} "
+        "GROUP BY kind",
+        (after,) if upto is None else (after, upto),
+    )
+    return {kind: int(count) for kind, count in sorted(rows)}
+
+
+def facts_changed(
+    store: RegisterStore, cuis: Sequence[str], after: int, upto: int
+) -> dict[str, set[str]]:
+    """Of ``cuis``, those whose facts changed after change ``after`` up to ``upto``, with
+    the kinds of their changes."""
+    changed: dict[str, set[str]] = {}
+    if not cuis:
+        return changed
+    for cui, kind in store.query(
+        f"SELECT DISTINCT cui, kind FROM fact_change WHERE id > {store.mark} "
+        f"AND id <= {store.mark} AND {_in(store, 'cui', cuis)}",
+        (after, upto, *cuis),
+    ):
+        changed.setdefault(cui, set()).add(kind)
+    return changed
 
 
 def registrations_numbered(

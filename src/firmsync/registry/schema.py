@@ -55,12 +55,18 @@ def _snapshot_tables(store: RegisterStore) -> None:
         store.set_meta("registrations_snapshot", snapshot)
 
 
+def _fact_changes(store: RegisterStore) -> None:
+    """6: imports record the companies whose facts changed, for their cards to sync again."""
+    store.create_table("fact_change")
+
+
 # version → the step that brings a register of the version before it there.
 STEPS: dict[int, Callable[[RegisterStore], None]] = {
     2: _financial_by_year,
     3: _index_changes,
     4: _changed_lines_only,
     5: _snapshot_tables,
+    6: _fact_changes,
 }
 VERSION = max(STEPS)
 

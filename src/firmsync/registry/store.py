@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 import apsw
 
-__all__ = ["NAME_INDEX_COLUMNS", "RegisterStore"]
+__all__ = ["FACT_KINDS", "NAME_INDEX_COLUMNS", "RegisterStore"]
 
 BATCH = 20_000
 
@@ -66,6 +66,10 @@ _TABLES = {
     # The registrations whose columns in NAME_INDEX_COLUMNS changed, in the order imports
     # changed them: a name index applies those after the last id it has seen.
     "index_change": "id {serial}, reg_number TEXT NOT NULL",
+    # The companies whose facts an import changed, by kind (FACT_KINDS), in the order imports
+    # changed them: the cards synced to them are made due from the last id they were made
+    # due for. ``snapshot``: the ONRC snapshot's date, or the MF year, that brought it.
+    "fact_change": "id {serial}, cui TEXT NOT NULL, kind TEXT NOT NULL, snapshot TEXT",
 }
 # Kept in their key's order on SQLite (no rowid): a registration's state is read and written
 # by its register number alone, one B-tree to touch instead of a table and an index.
@@ -76,6 +80,11 @@ _STAGED = {"status_code": "reg_number TEXT NOT NULL, code TEXT NOT NULL"}
 # What the name index holds of a registration (``registration_view``'s columns): an import
 # records in ``index_change`` every registration whose values of these change.
 NAME_INDEX_COLUMNS = ("reg_number", "cui", "name", "county", "locality", "status")
+# What an import records in ``fact_change`` of a company: its name, its registered office,
+# its state, its authorised CAEN codes, its register number (a registration of its CUI under
+# a new number), a financial year the register did not have, or a registration of a CUI the
+# register did not know.
+FACT_KINDS = ("name", "address", "status", "caen", "reg_number", "financial_year", "new")
 # A registration in the newest registrations file has no last_seen of its own: it reads as
 # that file's snapshot, so that a new snapshot need not rewrite every row that is unchanged.
 _SNAPSHOT = "(SELECT value FROM meta WHERE key = 'snapshot')"
@@ -105,6 +114,7 @@ _INDEXES = {
     "caen_authorised": ("reg_number",),
     "representative": ("reg_number",),
     "financial": ("cui, year",),
+    "fact_change": ("cui",),
 }
 
 
