@@ -380,10 +380,12 @@ def test_one_update_runs_at_a_time(
         assert _update(daily, server.url).exit_code == 0
 
 
+@pytest.mark.django_db
 def test_the_worker_runs_the_daily_check(
     on_first: CliRunner, register: RegisterStore, portal: tuple[Path, Any], monkeypatch: Any
 ) -> None:
     from firmsync.enrichment import tasks
+    from firmsync.enrichment.services.changes import CURSOR
 
     fake, server = _serving(portal[0])
     with server:
@@ -391,13 +393,22 @@ def test_the_worker_runs_the_daily_check(
         monkeypatch.setenv("FIRMSYNC_REGISTER_UPDATE", "00:00")  # always past, today
         tasks.register_update.call_local()
         assert register.meta("snapshot") == "2026-12-02"
+        # … and the cards of the companies it changed were made due, up to its last change.
+        newest = register.scalar("SELECT MAX(id) FROM fact_change")
+        assert newest and register.meta(CURSOR) == str(newest)
         asked = fake.stats()
         tasks.register_update.call_local()  # done for today
         assert fake.stats() == asked
 
 
+def _companies(store: RegisterStore, regs: list[str]) -> int:
+    """How many companies (CUIs) the registrations ``regs`` are of."""
+    cuis = dict(store.query("SELECT reg_number, cui FROM registration WHERE cui IS NOT NULL"))
+    return len({cuis[reg] for reg in regs if reg in cuis})
+
+
 def test_stats_show_the_last_update_and_the_next_check(
-    daily: CliRunner, portal: tuple[Path, Any], monkeypatch: Any
+    daily: CliRunner, portal: tuple[Path, Any], monkeypatch: Any, register: RegisterStore
 ) -> None:
     def stats(now: datetime.datetime) -> dict[str, Any]:
         return register_stats(now=now)["update"]  # type: ignore[no-any-return]
@@ -410,11 +421,22 @@ def test_stats_show_the_last_update_and_the_next_check(
         monkeypatch.setenv("FIRMSYNC_PORTAL_URL", server.url)
         assert register_update_daily(now=_utc(3, 1, 30)) is not None
     after = stats(_utc(3, 2))
+    changes = portal[1]
+    years = register.scalar("SELECT COUNT(DISTINCT cui) FROM financial WHERE year = 2025")
+    brought = {
+        "address": _companies(register, changes["moved"]),
+        "financial_year": years,
+        "name": _companies(register, changes["renamed"]),
+        "new": _companies(register, changes["new"]),
+        "status": _companies(register, changes["struck_off"]),
+    }
+    assert all(brought.values())
     assert after["last"] == {
         "at": "2026-12-03T01:30:00+00:00",
         "from": "2026-11-02",
         "to": "2026-12-02",
         "brought": ["snapshot 2026-12-02", "code tables 2026-12-02", "MF 2025"],
+        "changes": brought,
     }
     assert after["next_check"] == "2026-12-04T03:30+02:00"
     text = daily.invoke(cli, ["registry", "stats"]).stdout.splitlines()
@@ -422,6 +444,7 @@ def test_stats_show_the_last_update_and_the_next_check(
         "Last update:    2026-12-03T01:30:00+00:00: snapshot 2026-12-02, code tables "
         "2026-12-02, MF 2025 (2026-11-02 → 2026-12-02)"
     ) in text
+    assert "  it changed:   " + ", ".join(f"{k} {n:,}" for k, n in brought.items()) in text
     shown = json.loads(daily.invoke(cli, ["registry", "stats", "--json"]).stdout)["update"]
     assert f"Next check:     {shown['next_check']} (FIRMSYNC_REGISTER_UPDATE 03:30)" in text
     monkeypatch.setenv("FIRMSYNC_REGISTER_UPDATE", "off")

@@ -88,6 +88,8 @@ def _print_import(result: ImportResult, index: NameIndex | None) -> None:
             f"snapshot {waiting.snapshot} is partial ({_partial(waiting.to_dict())}): "
             f"the register stays at {result.snapshot or '(no complete snapshot)'}"
         )
+    if result.changes:
+        click.echo(f"companies whose facts changed: {_changes(result.changes)}")
     if index is None:
         click.echo("name index: unchanged (the files changed no names, places or statuses)")
     elif "updated" in index.meta:
@@ -98,6 +100,15 @@ def _print_import(result: ImportResult, index: NameIndex | None) -> None:
     else:
         seconds = index.meta["seconds"]
         click.echo(f"name index: {index.documents:,} registrations in {seconds:.1f} s")
+
+
+def _changes(counts: dict[str, int]) -> str:
+    """The companies whose facts an import changed, by kind of change, in a line.
+
+    >>> _changes({"name": 3, "status": 1}), _changes({})
+    ('name 3, status 1', 'none')
+    """
+    return ", ".join(f"{kind} {count:,}" for kind, count in counts.items()) or "none"
 
 
 def _partial(snapshot: dict[str, Any]) -> str:
@@ -221,6 +232,8 @@ def stats(as_json: bool) -> None:
     if last:
         moved = f"{last['from'] or 'none'} → {last['to'] or 'none'}"
         click.echo(f"Last update:    {last['at']}: {', '.join(last['brought'])} ({moved})")
+        if "changes" in last:  # (an update recorded before changes were counted has none)
+            click.echo(f"  it changed:   {_changes(last['changes'])}")
     next_check = update["next_check"] or update["error"] or "off"
     click.echo(f"Next check:     {next_check} (FIRMSYNC_REGISTER_UPDATE {update['setting']})")
     for title in ("by_status", "cui_issues", "financial_years", "rejected_rows"):

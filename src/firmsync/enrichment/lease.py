@@ -1,7 +1,7 @@
 """Leases: one holder in the whole deployment at a time, taken over within seconds when the
 holder's process dies. The ANAF fetcher holds one (:data:`ANAF_FETCHER`); the register's
 update from the data portal another (:data:`REGISTER_UPDATE`), so that one update runs at a
-time.
+time; making due the cards an import changed a third (:data:`CARDS_DUE`).
 
 - :class:`RedisLease` — a Redis lock with an expiry, renewed by its holder (the queue is
   Redis: the deployment at scale);
@@ -29,6 +29,7 @@ from firmsync import conf
 
 __all__ = [
     "ANAF_FETCHER",
+    "CARDS_DUE",
     "REGISTER_UPDATE",
     "FileLease",
     "Lease",
@@ -56,6 +57,7 @@ class Purpose:
 
 ANAF_FETCHER = Purpose(NAME, ADVISORY_KEY, "anaf-fetcher.lock")
 REGISTER_UPDATE = Purpose("firmsync:register-update", 7_245_118_204, "register-update.lock")
+CARDS_DUE = Purpose("firmsync:cards-due", 7_245_118_205, "cards-due.lock")
 
 
 def holder_name() -> str:

@@ -24,6 +24,7 @@ from firmsync.crm.errors import ServiceError
 from firmsync.crm.models import Company
 from firmsync.enrichment.engine import configured_engine
 from firmsync.enrichment.models import AddonSettings
+from firmsync.enrichment.services.changes import cards_due_after_import
 from firmsync.enrichment.services.refresh import BATCH, sync_due
 from firmsync.enrichment.services.sync import due_card_ids, sync_cards
 from firmsync.enrichment.services.update import register_update_daily
@@ -136,12 +137,18 @@ def close_statements() -> None:
 def register_update() -> None:
     """Every minute the daily update is asked whether it is due (``FIRMSYNC_REGISTER_UPDATE``,
     one node of the deployment at a time); a refusal (the portal out of reach, a bad
-    setting) is one line in the log, and the service says when it tries again."""
+    setting) is one line in the log, and the service says when it tries again. Then the
+    cards whose companies' facts an import changed (this update's, or one run from the
+    command line) are made due, for the sweep to sync."""
     try:
         result = register_update_daily(now=timezone.now())
     except ServiceError as error:
         log.warning("register update: %s", error)
-        return
-    if result is not None:
-        brought = ", ".join(f.label for f in result.plan.fetch) or "nothing newer"
-        log.info("register update: %s (register at %s)", brought, result.snapshot)
+    else:
+        if result is not None:
+            brought = ", ".join(f.label for f in result.plan.fetch) or "nothing newer"
+            log.info("register update: %s (register at %s)", brought, result.snapshot)
+    due = cards_due_after_import()
+    if due["cards"]:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in due["by_kind"].items())
+        log.info("register changes: %d cards due (%s)", due["cards"], kinds)

@@ -139,6 +139,7 @@ class UpdateResult:
                 for item, report in (imported.files if imported else [])
             ],
             "partial_snapshots": [p.to_dict() for p in imported.partial] if imported else [],
+            "changes": imported.changes if imported else {},
             "downloads_kept": str(self.kept) if self.kept else None,
         }
 
@@ -299,6 +300,7 @@ def _update(
         "from": plan.register_snapshot,
         "to": result.snapshot,
         "brought": [f.label for f in plan.fetch],
+        "changes": result.imported.changes,  # companies by kind of change of their facts
     }
     store = _store()
     with store.transaction():
@@ -389,7 +391,8 @@ def next_check(now: datetime.datetime) -> datetime.datetime | None:
 
 def update_schedule(now: datetime.datetime) -> dict[str, Any]:
     """What ``registry stats`` shows of the updates: the last one that imported something
-    (when, the register's date before and after, what it brought), the setting, and when
+    (when, the register's date before and after, what it brought, the companies whose
+    facts it changed by kind of change), the setting, and when
     the next daily check runs (None: ``off``, or a setting that is not a time, ``error``)."""
     last = _store().meta("update:last")
     setting = conf.load().register_update
