@@ -32,13 +32,17 @@ from firmsync.sources.fake.portal import FIRST, SECOND, make_portal_sample
 from firmsync.sources.fake.server import free_port
 
 
-def run(command: list[str], env: dict[str, str]) -> float:
-    """Wall seconds of one command, which must succeed."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds of one command, which must succeed, and the most memory one of its
+    processes held (MB: the kernel's peak resident size of the command and the processes
+    it waited for)."""
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"failed ({done.returncode}): {' '.join(command)}")
-    return time.perf_counter() - started
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
 def register_env(folder: Path) -> dict[str, str]:
@@ -73,11 +77,11 @@ def main() -> None:
     if not (base / "registry.sqlite3").exists():
         base.mkdir(parents=True, exist_ok=True)
         paths = [f"firme-{first}", f"nomenclatoare-{first}", "situatii_financiare_2024"]
-        wall = run(
+        wall, peak = run(
             [firmsync, "registry", "import", *(str(args.sample / p) for p in paths)],
             register_env(base),
         )
-        print(f"snapshot {FIRST} and MF 2024 imported: {wall:.1f} s")
+        print(f"snapshot {FIRST} and MF 2024 imported: {wall:.1f} s, peak {peak:,.0f} MB")
     second_files = [
         str(args.sample / p)
         for p in (f"firme-{second}", f"nomenclatoare-{second}", "situatii_financiare_2025")
@@ -98,7 +102,9 @@ def main() -> None:
                 time.sleep(0.05)
         else:
             raise SystemExit("the fake portal did not start")
-        updates, imports = [], []
+        updates: list[float] = []
+        imports: list[float] = []
+        peaks: dict[str, float] = {"update": 0.0, "import": 0.0}
         copy = args.work / "round"
         for round_ in range(args.rounds):
             steps = [
@@ -106,8 +112,10 @@ def main() -> None:
                 ("import", [firmsync, "registry", "import", *second_files], imports),
             ]
             for name, command, times in steps if round_ % 2 == 0 else steps[::-1]:
-                times.append(run(command, register_env(fresh(base, copy))))
-                print(f"  round {round_ + 1}: {name:<7} {times[-1]:7.1f} s")
+                seconds, peak = run(command, register_env(fresh(base, copy)))
+                times.append(seconds)
+                peaks[name] = max(peaks[name], peak)
+                print(f"  round {round_ + 1}: {name:<7} {seconds:7.1f} s, peak {peak:,.0f} MB")
         shutil.rmtree(copy, ignore_errors=True)
     finally:
         portal.terminate()
@@ -116,8 +124,8 @@ def main() -> None:
     print(
         f"\nsnapshot {FIRST} → {SECOND} and MF 2025, {args.companies:,} companies, "
         f"medians of {args.rounds}:\n"
-        f"  registry update (fake portal)   {update:7.1f} s\n"
-        f"  registry import (same files)    {direct:7.1f} s\n"
+        f"  registry update (fake portal)   {update:7.1f} s, peak {peaks['update']:,.0f} MB\n"
+        f"  registry import (same files)    {direct:7.1f} s, peak {peaks['import']:,.0f} MB\n"
         f"  ratio                           {update / direct:7.2f}x"
     )
 
