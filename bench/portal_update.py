@@ -25,11 +25,10 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from firmsync.sources.fake.portal import FIRST, SECOND, make_portal_sample
-from firmsync.sources.fake.server import free_port
+from firmsync.sources.fake.server import fake_process
 
 
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -87,21 +86,7 @@ def main() -> None:
         for p in (f"firme-{second}", f"nomenclatoare-{second}", "situatii_financiare_2025")
     ]
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    portal = subprocess.Popen(
-        [firmsync, "dev", "fake-portal", "--dir", str(args.sample), "--port", str(port)],
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(400):
-            try:
-                urllib.request.urlopen(f"{url}/__stats", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            raise SystemExit("the fake portal did not start")
+    with fake_process("fake-portal", "--dir", str(args.sample), wait=20.0) as url:
         updates: list[float] = []
         imports: list[float] = []
         peaks: dict[str, float] = {"update": 0.0, "import": 0.0}
@@ -117,9 +102,6 @@ def main() -> None:
                 peaks[name] = max(peaks[name], peak)
                 print(f"  round {round_ + 1}: {name:<7} {seconds:7.1f} s, peak {peak:,.0f} MB")
         shutil.rmtree(copy, ignore_errors=True)
-    finally:
-        portal.terminate()
-        portal.wait()
     update, direct = statistics.median(updates), statistics.median(imports)
     print(
         f"\nsnapshot {FIRST} → {SECOND} and MF 2025, {args.companies:,} companies, "

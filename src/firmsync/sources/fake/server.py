@@ -17,7 +17,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -192,24 +192,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def fake_anaf_process(*options: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """``firmsync dev fake-anaf OPTIONS`` in a process of its own while the block runs
-    (benchmarks, command tests); its URL once it answers."""
+def fake_process(
+    fake: str, *options: str, env: dict[str, str] | None = None, wait: float = 10.0
+) -> Iterator[str]:
+    """``firmsync dev FAKE OPTIONS`` (``fake-anaf``, ``fake-portal``…) in a process of its
+    own while the block runs (benchmarks, command tests); its URL once it answers
+    ``/__stats``, within ``wait`` seconds."""
     port = free_port()
     firmsync = str(Path(sys.executable).with_name("firmsync"))
-    command = [firmsync, "dev", "fake-anaf", "--port", str(port), *options]
+    command = [firmsync, "dev", fake, "--port", str(port), *options]
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + wait
+        while True:
             try:
                 urllib.request.urlopen(f"{url}/__stats", timeout=1).read()
                 break
             except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{fake} did not start: {' '.join(command)}") from None
                 time.sleep(0.05)
-        else:
-            raise RuntimeError(f"the fake ANAF did not start: {' '.join(command)}")
         yield url
     finally:
         process.terminate()
         process.wait()
+
+
+def fake_anaf_process(
+    *options: str, env: dict[str, str] | None = None
+) -> AbstractContextManager[str]:
+    """``firmsync dev fake-anaf OPTIONS`` (see :func:`fake_process`)."""
+    return fake_process("fake-anaf", *options, env=env)
