@@ -34,6 +34,8 @@ def cards_due_after_import(
     when another node is at it (it leaves the changes after its own for the next call)."""
     from firmsync.enrichment.lease import CARDS_DUE, configured_lease, renewed
 
+    if _span(since_id) is None:  # (the worker asks every minute: no lease for nothing)
+        return {"cards": 0, "by_kind": {}, "changes": {}}
     lease = configured_lease(CARDS_DUE)
     if not lease.acquire():
         return {"cards": 0, "by_kind": {}, "changes": {}, "busy": True}
@@ -41,15 +43,27 @@ def cards_due_after_import(
         return _made_due(since_id, now or timezone.now())
 
 
-def _made_due(since_id: int | None, when: datetime.datetime) -> dict[str, Any]:
+def _span(since_id: int | None) -> tuple[int, int, int] | None:
+    """The changes still to make cards due for: ``(after, upto, through)`` (``through``:
+    the register's cursor), or None when there are none."""
     from firmsync.enrichment.services.register import _store
-    from firmsync.registry.read import fact_counts, fact_position, facts_changed
+    from firmsync.registry.read import fact_position
 
     store = _store()
     upto, through = fact_position(store), int(store.meta(CURSOR) or 0)
     after = through if since_id is None else since_id
-    if upto <= after:
+    return (after, upto, through) if upto > after else None
+
+
+def _made_due(since_id: int | None, when: datetime.datetime) -> dict[str, Any]:
+    from firmsync.enrichment.services.register import _store
+    from firmsync.registry.read import fact_counts, facts_changed
+
+    span = _span(since_id)  # (again, under the lease: another node may have done them)
+    if span is None:
         return {"cards": 0, "by_kind": {}, "changes": {}}
+    after, upto, through = span
+    store = _store()
     synced = SyncState.objects.filter(
         state=SyncState.State.SYNCED, company__account__addon__active=True
     ).exclude(cui="")
