@@ -104,7 +104,9 @@ def backfill(account_id: int) -> None:
 
 @db_task(retries=3, retry_delay=60)
 def sync_batch(card_ids: list[int], account_id: int) -> None:
-    """One batch of a backfill (a failed one is tried again; the sweep syncs what is left)."""
+    """One batch of a backfill (a failed one is tried again; the sweep syncs what is left).
+    ``account_id`` is no longer used (the progress is counted from the cards): it stays so
+    that the batches an earlier version queued still run."""
     _sync(card_ids)
 
 
