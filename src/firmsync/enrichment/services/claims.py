@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from firmsync.enrichment.models import SyncState
+from firmsync.enrichment.services.commits import engine_transaction
 
 __all__ = ["CLAIM_FOR", "DUE_STATES", "claim", "release", "release_all"]
 
@@ -34,29 +35,33 @@ def claim(
     synced, waiting, or whose refresh date has come — so that a run whose list of due cards
     was made before another run synced some of them does not sync those again. A card
     never synced gets its (pending) state here, to hold the claim."""
-    ids = list(card_ids)
+    ids = sorted(set(card_ids))  # (one order: two claims wait for each other, never deadlock)
     if not ids:
         return "", set()
     token = secrets.token_hex(16)
     now = timezone.now()  # (claims expire on the wall clock, whatever the engine's clock)
-    SyncState.objects.bulk_create([SyncState(company_id=pk) for pk in ids], ignore_conflicts=True)
     free = SyncState.objects.filter(company_id__in=ids).filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     )
     if due_at is not None:
         free = free.filter(Q(state__in=DUE_STATES) | Q(next_due_at__lte=due_at))
-    free.update(claim=token, claimed_until=now + CLAIM_FOR)
-    held = SyncState.objects.filter(company_id__in=ids, claim=token)
-    return token, set(held.values_list("company_id", flat=True))
+    with engine_transaction():
+        SyncState.objects.bulk_create(
+            [SyncState(company_id=pk) for pk in ids], ignore_conflicts=True
+        )
+        free.update(claim=token, claimed_until=now + CLAIM_FOR)
+        held = SyncState.objects.filter(company_id__in=ids, claim=token)
+        return token, set(held.values_list("company_id", flat=True))
 
 
 def release(token: str, card_ids: Iterable[int]) -> None:
     """End the claim on the cards (those another run took over after it expired stay
     theirs)."""
     if token:
-        SyncState.objects.filter(company_id__in=list(card_ids), claim=token).update(
-            claim="", claimed_until=None
-        )
+        with engine_transaction():
+            SyncState.objects.filter(company_id__in=list(card_ids), claim=token).update(
+                claim="", claimed_until=None
+            )
 
 
 def release_all() -> int:
