@@ -24,7 +24,9 @@ from firmsync.crm.models import Company
 from firmsync.enrichment.models import AddonSettings, CardHistory, SyncState
 from firmsync.enrichment.services.apply import Plan, apply, plan, remove_provider_data
 from firmsync.enrichment.services.claims import DUE_STATES, claim, release
+from firmsync.enrichment.services.commits import engine_transaction
 from firmsync.enrichment.services.resolve import NameMatcher, Resolution, resolve
+from firmsync.enrichment.services.statistics import refresh_statistics
 from firmsync.enrichment.services.usage import Prices, admitted, meter
 from firmsync.enrichment.services.webhooks import emit
 from firmsync.sources.errors import Deferred, SourceError
@@ -144,6 +146,7 @@ def sync_cards(cards: Iterable[Company], engine: Engine, *, due_only: bool = Fal
         _sync_held([active[pk] for pk in active if pk in held], engine, settings, outcome, waiting)
     finally:
         release(token, held)
+    refresh_statistics()
     if outcome.moved:
         _again(outcome.moved)
     if waiting:
@@ -293,7 +296,7 @@ def _write(
     each in its own transaction, so a card that cannot be written loses only its own sync:
     logged, recorded as an error, and due again soon."""
     try:
-        with transaction.atomic():
+        with engine_transaction():
             states, metered = _record(decided, prices, now, outcome.moved)
     except DatabaseError:
         if len(decided) > 1:
