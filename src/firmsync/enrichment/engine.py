@@ -28,11 +28,19 @@ def configured_engine(*, wait: bool = False, sources: tuple[str, ...] | None = N
     names = config.data_dir / "names"
     key = (config, _version(names), wait, sources)
     made = getattr(_made, "engine", None)
-    if made is not None and made[0] == key:
+    if made is not None and made[0] == key and _usable(made[1]):
         return made[1]
+    if made is not None and made[1].providers.register is not None:
+        made[1].providers.register.close()
     engine = _engine(names, wait, sources)
     _made.engine = (key, engine)
     return engine
+
+
+def _usable(engine: Engine) -> bool:
+    """Whether the engine's register connection still works (the server may have dropped
+    it: then the next job opens another instead of failing like the last)."""
+    return engine.providers.register is None or engine.providers.register.usable
 
 
 def _version(names: Path) -> int | None:

@@ -122,6 +122,10 @@ DATABASES = {
     "default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60),
     "registry": dj_database_url.parse(CONFIG.register_url),
 }
+# Each process keeps its connection from request to request and job to job (CONN_MAX_AGE),
+# checked before a request or a job reuses it: one the server dropped is opened anew
+# instead of failing that request (docs/deploy.md, "Connections").
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL: readers do not wait for the writer, and a commit is not an fsync of the whole
     # journal (synchronous=NORMAL is durable in WAL mode but for the last commits on power

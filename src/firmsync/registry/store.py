@@ -123,6 +123,7 @@ class RegisterStore:
 
     def __init__(self, url: str, *, schema: str | None = None, create: bool = True) -> None:
         self.url = url
+        self._closed = False
         parsed = urlparse(url)
         if parsed.scheme in ("postgres", "postgresql"):
             import psycopg
@@ -216,7 +217,16 @@ class RegisterStore:
             with self.connection.transaction():
                 yield
 
+    @property
+    def usable(self) -> bool:
+        """Whether the connection still works: one PostgreSQL dropped (a restart, a
+        terminated backend) does not, and its holder opens another."""
+        if self.dialect == "postgresql":
+            return not (self.connection.closed or self.connection.broken)
+        return not self._closed
+
     def close(self) -> None:
+        self._closed = True
         self.connection.close()
 
     # --- schema ------------------------------------------------------------------------

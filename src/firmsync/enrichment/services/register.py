@@ -44,7 +44,7 @@ def _store() -> RegisterStore:
 
     url = conf.load().register_url
     held = getattr(_opened, "store", None)
-    if held is None or held.url != url:
+    if held is None or held.url != url or not held.usable:
         held = _opened.store = RegisterStore(url)
     return held
 
