@@ -102,7 +102,8 @@ def test_the_worker_runs_the_backfill(register: RegisterStore, register_url: str
     card_id = run("company", "add", "Acme", "--name", "Trade", "--cui", TRADECENTER).split()[1]
     run("addon", "activate", "Acme")  # queues the backfill; nothing runs it yet
     assert json.loads(run("company", "show", card_id.rstrip(":"), "--json"))["sync"] is None
-    worker = subprocess.Popen([firmsync, "worker", "--workers", "2"], env=env)
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen([firmsync, "worker", "--workers", "2"], env=env, stderr=log)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -114,6 +115,12 @@ def test_the_worker_runs_the_backfill(register: RegisterStore, register_url: str
     finally:
         worker.send_signal(signal.SIGINT)
         assert worker.wait(timeout=30) == 0
+        log.close()
+    # Its log: what each job synced, and each of huey's lines once.
+    lines = (tmp_path / "worker.log").read_text().splitlines()
+    assert any("job: 1 synced of 1 cards (0 held by another run)" in line for line in lines)
+    started = [line for line in lines if "Huey consumer started" in line]
+    assert len(started) == 1, started
 
 
 def test_a_queue_out_of_reach_leaves_the_activation_and_the_work_recorded(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import signal
 import sys
@@ -383,6 +384,12 @@ def worker(workers: int | None) -> None:
     from firmsync.cli.outage import quiet_outages
 
     quiet_outages()
+    # The worker's log is its record of work: firmsync's and huey's lines at INFO, once each
+    # (huey adds a handler of its own to a "huey" logger that has none, and the root's
+    # handler then prints its lines a second time).
+    logging.getLogger("firmsync").setLevel(logging.INFO)
+    logging.getLogger("huey").setLevel(logging.INFO)
+    logging.getLogger("huey").addHandler(logging.NullHandler())
 
     # Every process forked from here (the job processes, the scheduler) ends with this one:
     # killed, as it has no handler for SIGTERM that ends it. A job cut short rolls back and

@@ -23,7 +23,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from firmsync.crm.errors import ServiceError
 from firmsync.crm.models import Company
 from firmsync.enrichment.engine import configured_engine
-from firmsync.enrichment.models import AddonSettings
+from firmsync.enrichment.models import AddonSettings, SyncState
 from firmsync.enrichment.services.changes import cards_due_after_import
 from firmsync.enrichment.services.refresh import BATCH, sync_due
 from firmsync.enrichment.services.sync import due_card_ids, sync_cards
@@ -75,7 +75,13 @@ def _sync(card_ids: list[int]) -> None:
     """The cards still due, in one batch (one sync_cards: one ANAF request for all of
     them)."""
     cards = Company.objects.filter(pk__in=card_ids).order_by("pk")
-    sync_cards(list(cards), configured_engine(), due_only=True)
+    outcome = sync_cards(list(cards), configured_engine(), due_only=True)
+    log.info(
+        "job: %d synced of %d cards (%d held by another run)",
+        outcome.count(SyncState.State.SYNCED),
+        len(card_ids),
+        len(outcome.busy),
+    )
 
 
 @db_task(retries=3, retry_delay=60)
@@ -123,10 +129,14 @@ def deliver_webhook(delivery_id: int) -> None:
 def refresh_due() -> None:
     """The sweep: cards whose refresh is due (each at its own phase of the interval), retries,
     and any due card no job took. Cards a job or another sweep holds are left to it."""
-    sync_due(
-        engine=configured_engine(),
-        progress=lambda done, total: log.info("synced %d of %d cards", done, total),
-    )
+    states = sync_due(engine=configured_engine())
+    if states:
+        log.info(
+            "sweep: %d synced of %d due cards (%d held by another run)",
+            states[SyncState.State.SYNCED],
+            states.total(),
+            states["busy"],
+        )
 
 
 @db_periodic_task(crontab(minute="5"))
