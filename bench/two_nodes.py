@@ -2,14 +2,16 @@
 
     python bench/two_nodes.py [--cards 100000] [--accounts 50] [--companies 60000]
                               [--kills 20] [--anaf-rate 10] [--phases one,two,faults]
-                              [--postgres URL --redis URL]
+                              [--sources register,anaf] [--postgres URL --redis URL]
 
 A node is what one machine of a deployment runs: ``firmsync worker`` with a data folder of
 its own (its own name index, built from the shared register), sharing the PostgreSQL
 database (the CRM and the register) and the Redis queue with the other node. The sources
 are the register and a fake ANAF (its own process, 100 CUIs a request, ``--anaf-rate``
 requests a second, counting every request that comes sooner than the rate allows); the
-deployment's one ANAF fetcher is whichever node holds the lease.
+deployment's one ANAF fetcher is whichever node holds the lease. ``--sources register``
+leaves ANAF out: what is measured is then the nodes' own work and their contention (claims,
+locks, the queue), not ANAF's rate.
 
 Each phase starts from a fresh database (``<name>_two_nodes``, dropped after): the sample
 register imported, ``--accounts`` accounts with ``--cards`` cards between them (each card
@@ -23,18 +25,23 @@ account activated at once. Timed from the activations to the last card synced:
   themselves), otherwise all its processes — and started again a second later; once,
   half-way, every database connection is dropped (``pg_terminate_backend``).
 
-Checked in every phase: every card synced; each account's month counts each company once
-(its count equals its usage entries and its cards' distinct CUIs); no ANAF request sooner
-than the rate allows; no process of a node left once it was killed or stopped. Prints
-figures and the checks; exits 1 if a check failed.
+Checked in every phase: every card synced; no card synced twice (the cards the nodes' jobs
+and sweeps log as synced add up to the cards); each account's month counts each company
+once (its count equals its usage entries and its cards' distinct CUIs); no ANAF request
+sooner than the rate allows; no process of a node left once it was killed or stopped.
+Prints figures and the checks, and the phases' throughput side by side; exits 1 if a check
+failed. (A node killed mid-batch may have written a batch whose log line it never wrote:
+in ``faults`` the count is a floor, and the check is that it is not above the cards.)
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -59,6 +66,7 @@ def main() -> None:
     parser.add_argument("--kill-every", type=float, default=8.0, help="seconds between kills")
     parser.add_argument("--anaf-rate", type=float, default=10.0)
     parser.add_argument("--phases", default="one,two,faults")
+    parser.add_argument("--sources", default="register,anaf", choices=["register,anaf", "register"])
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds a phase may take")
     parser.add_argument("--postgres", default=env_url("FIRMSYNC_DATABASE_URL", "postgres"))
     parser.add_argument("--redis", default=env_url("FIRMSYNC_QUEUE_URL", "redis"))
@@ -91,6 +99,7 @@ def main() -> None:
             failed |= done.returncode != 0
         finally:
             drop_database(database)
+    summary(folder, args.phases.split(","))
     sys.exit(1 if failed else 0)
 
 
@@ -163,7 +172,7 @@ class Report:
 
 def run_phase(args: argparse.Namespace, folder: Path) -> bool:
     """One phase on the database the environment names; whether every check held."""
-    os.environ["FIRMSYNC_SOURCES"] = "register,anaf"
+    os.environ["FIRMSYNC_SOURCES"] = args.sources
     os.environ["FIRMSYNC_ANAF_RATE"] = str(args.anaf_rate)
     os.environ["DJANGO_SETTINGS_MODULE"] = "firmsync.project.settings"
     folder.mkdir(parents=True, exist_ok=True)
@@ -308,8 +317,6 @@ def backfill(
 def verdict(
     args: argparse.Namespace, accounts: list[int], nodes: list[Node], report: Report, stats: str
 ) -> bool:
-    import json
-
     from django.db.models import Count
 
     from firmsync.crm.models import Company
@@ -327,6 +334,9 @@ def verdict(
         if not cuis == entries == counted:
             wrong.append(f"account {account}: {cuis} firms, {entries} billed, {counted} counted")
     report.check("each company billed once per account", not wrong, "; ".join(wrong[:3]) or "all")
+    logged = synced_in_logs(nodes)
+    twice = logged > total if args.phase == "faults" else logged != total
+    report.check("no card synced twice", not twice, f"{logged:,} syncs logged for {total:,} cards")
     anaf = json.loads(stats)
     report.check("no ANAF request sooner than the rate", anaf["violations"] == 0, stats)
     report.check("no process left behind", not report.orphans, str(report.orphans) or "none")
@@ -339,7 +349,35 @@ def verdict(
     )
     for check, ok, detail in report.checks:
         print(f"  {'ok  ' if ok else 'FAIL'} {check}: {detail}")
+    result = {"name": name, "seconds": report.seconds, "cards": total}
+    (nodes[0].folder.parent / "result.json").write_text(json.dumps(result))
     return all(ok for _, ok, _ in report.checks)
+
+
+def synced_in_logs(nodes: list[Node]) -> int:
+    """The cards the nodes' jobs and sweeps logged as synced (``… N synced of …``)."""
+    found = 0
+    for node in nodes:
+        text = (node.folder / "worker.log").read_text(errors="replace")
+        found += sum(int(n) for n in re.findall(r"(\d+) synced of \d+", text))
+    return found
+
+
+def summary(folder: Path, phases: list[str]) -> None:
+    """The phases' throughput side by side, each against the first."""
+    results = {}
+    for phase in phases:
+        path = folder / phase / "result.json"
+        if path.exists():
+            results[phase] = json.loads(path.read_text())
+    if not results:
+        return
+    first = next(iter(results.values()))
+    print("\nphase                                      cards/s   × the first")
+    for result in results.values():
+        rate = result["cards"] / result["seconds"]
+        ratio = rate / (first["cards"] / first["seconds"])
+        print(f"{result['name']:<42} {rate:>7,.0f}   {ratio:.2f}")
 
 
 if __name__ == "__main__":
