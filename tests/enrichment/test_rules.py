@@ -20,7 +20,7 @@ from firmsync.enrichment.models import (
     UsageMonth,
 )
 from firmsync.enrichment.services.addon import NotAllowed, activate, deactivate, removal_preview
-from firmsync.enrichment.services.sync import Engine, due_cards, sync_cards
+from firmsync.enrichment.services.sync import Engine, due_cards, next_due, sync_cards
 from firmsync.enrichment.services.usage import Prices, close_months, statement
 
 from .conftest import CARDIOFORCE, LEMNLIND, NOW, TRADECENTER, Clock
@@ -193,6 +193,14 @@ def test_r10_refreshed_at_most_refresh_days_apart(
     dues = [SyncState.objects.get(company=c).next_due_at for c in cards]
     assert all(NOW < due <= NOW + datetime.timedelta(days=7) for due in dues)
     assert len({due.date() for due in dues}) >= 5  # spread over the week, not bunched
+    # Never again right after its sync: the soonest is a tenth of the interval, and the
+    # cards whose phase came sooner are spread too.
+    assert min(dues) >= NOW + datetime.timedelta(days=0.7)
+    soonest = [next_due(pk, 7, NOW) for pk in range(1, 2_001)]
+    assert min(soonest) >= NOW + datetime.timedelta(days=0.7)
+    assert max(soonest) <= NOW + datetime.timedelta(days=7)
+    put_off = [due for due in soonest if due < NOW + datetime.timedelta(days=1.4)]
+    assert len(set(put_off)) == len(put_off) > 100  # not bunched on one moment
     clock.now = NOW + datetime.timedelta(days=7, seconds=1)
     assert len(due_cards(clock.now)) == 20
 

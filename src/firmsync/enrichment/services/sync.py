@@ -38,6 +38,7 @@ State = SyncState.State
 RETRY_AFTER = datetime.timedelta(minutes=15)  # a card whose source failed is due again
 FILL_YEARS = 1  # balance sheets asked of ANAF: the newest filing year, if the register lacks it
 _PHI = (math.sqrt(5) - 1) / 2
+_SOONEST = 0.1  # of the interval: the soonest a card is refreshed after its sync
 _EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 _SAVED = [  # what a sync writes of a card's state
     "state",
@@ -78,11 +79,15 @@ class Outcome:
 def next_due(card_id: int, refresh_days: int, after: datetime.datetime) -> datetime.datetime:
     """The card's next refresh: every ``refresh_days``, each card at its own phase of the
     interval (the golden ratio spreads the phases evenly), so the cards synced together at
-    activation do not come due together; never more than ``refresh_days`` away."""
+    activation do not come due together; never more than ``refresh_days`` away, and never
+    less than a tenth of it (a card whose phase comes sooner is put off by that tenth —
+    still spread — rather than synced again minutes after its sync; its next sync finds its
+    phase again)."""
     interval = datetime.timedelta(days=refresh_days)
     phase = interval * ((card_id * _PHI) % 1)
     cycles = math.floor((after - _EPOCH - phase) / interval) + 1
-    return _EPOCH + phase + cycles * interval
+    due = _EPOCH + phase + cycles * interval
+    return due + interval * _SOONEST if due - after < interval * _SOONEST else due
 
 
 def _state(card: Company) -> SyncState:
