@@ -108,3 +108,12 @@ def test_a_process_looks_at_most_every_few_seconds(looks: None) -> None:
     assert refresh_statistics(lambda: now[0]) == []  # looked a moment ago
     now[0] += statistics.EVERY
     assert refresh_statistics(lambda: now[0]) == ["enrichment_usageentry"]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="statistics are PostgreSQL's")
+def test_no_statistics_are_made_inside_a_callers_transaction(looks: None) -> None:
+    account = Account.objects.create(name="Acme")
+    _grow_usage(account, 3_000)
+    with transaction.atomic():
+        assert refresh_statistics(Later()) == []
+    assert refresh_statistics(Later()) == ["enrichment_usageentry"]

@@ -12,10 +12,11 @@ analysed, and analyses it: a table is then analysed each time it about doubles.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from firmsync.crm.models import Address, Company
 from firmsync.enrichment.models import (
@@ -42,23 +43,30 @@ _TABLES = (
     CardHistory,
 )
 _looked = {"at": float("-inf")}  # (this process's last look)
+log = logging.getLogger(__name__)
 
 
 def refresh_statistics(clock: Callable[[], float] = time.monotonic) -> list[str]:
     """On PostgreSQL, analyse the sync's tables that changed by more than half their size
     (and by more than :data:`_GROWN` rows) since their statistics were made, unless this
     process looked less than :data:`EVERY` seconds ago; the tables analysed."""
-    if connection.vendor != "postgresql" or clock() - _looked["at"] < EVERY:
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return []  # (inside a caller's transaction: its locks are not ours to hold longer)
+    if clock() - _looked["at"] < EVERY:
         return []
     _looked["at"] = clock()
     names = [model._meta.db_table for model in _TABLES]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) "
-            "AND n_mod_since_analyze > %s + n_live_tup / 2 ORDER BY relname",
-            [names, _GROWN],
-        )
-        stale = [name for (name,) in cursor.fetchall()]
-        for name in stale:  # (names from the models, not from input)
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) "
+                "AND n_mod_since_analyze > %s + n_live_tup / 2 ORDER BY relname",
+                [names, _GROWN],
+            )
+            stale = [name for (name,) in cursor.fetchall()]
+            for name in stale:  # (names from the models, not from input)
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+    except DatabaseError as error:  # (a role that does not own the tables): autovacuum's
+        log.warning("statistics not refreshed: %s", str(error).splitlines()[0])
+        return []
     return stale
