@@ -191,12 +191,8 @@ class NameIndex:
         writer = index.writer(heap_size=300_000_000, num_threads=threads)
         count = 0
         workers = workers or min(os.cpu_count() or 1, 4)
-        tasks: Iterator[tuple[str | None, Any]]
-        if store.dialect == "sqlite":  # the workers read too: see RegisterStore.rowid_ranges
-            tasks = ((store.url, span) for span in store.rowid_ranges(BATCH))
-        else:
-            batches = read.registrations(store, _COLUMNS, size=BATCH)
-            tasks = ((None, rows) for rows in batches)
+        # The workers read too, each a range of rows: see RegisterStore.row_ranges.
+        tasks = ((store.url, span) for span in store.row_ranges(BATCH))
         with (
             multiprocessing.get_context("fork").Pool(workers) as pool,
             pa.OSFile(str(staging / "entries.arrow"), "wb") as sink,
@@ -442,7 +438,8 @@ _reader: RegisterStore | None = None  # a worker's own connection to the registe
 def _prepare(task: tuple[str | None, Any]) -> tuple[list[str], pa.RecordBatch]:
     """A batch of registrations as index documents (JSON) and entries (in a worker process).
 
-    A task is a register URL and a rowid range to read, or no URL and the rows themselves.
+    A task is a register URL and a range of its rows to read (``RegisterStore.row_ranges``),
+    or no URL and the rows themselves.
     Normalising the names is most of the build's work; the workers do it all, so that the
     parent only hands the documents to tantivy.
     """

@@ -291,21 +291,48 @@ class RegisterStore:
         )
         self.execute(f"{create} registration_view AS {_registration_view()}")
 
-    # Reading every registration in parallel (SQLite): the view's join costs 5 µs a row,
-    # most of reading 4.2 million of them, so workers each read a range of rowids.
-    def rowid_ranges(self, size: int) -> list[tuple[int, int]]:
-        """Ranges of ``registration`` rowids, ``size`` apart, covering the table (SQLite)."""
-        low, high = self.query("SELECT MIN(rowid), MAX(rowid) FROM registration")[0]
-        if low is None:
+    # Reading every registration in parallel: each worker of a name index build reads a
+    # range of its own, rather than one process reading every row for the others (the
+    # view's join is most of the reading: docs/matching.md has the figures).
+    def row_ranges(self, size: int) -> list[tuple[int, int]]:
+        """Ranges of ``registration``'s rows, of about ``size`` rows each, covering the
+        table in its stored order, for :meth:`registrations_in`: rowids, first and last
+        (SQLite); pages, first and the one after the last (PostgreSQL)."""
+        if self.dialect == "sqlite":
+            low, high = self.query("SELECT MIN(rowid), MAX(rowid) FROM registration")[0]
+            if low is None:
+                return []
+            return [(start, min(start + size - 1, high)) for start in range(low, high + 1, size)]
+        pages, density = self.query(
+            "SELECT pg_relation_size(oid) / current_setting('block_size')::int, "
+            "CASE WHEN relpages > 0 AND reltuples > 0 THEN reltuples / relpages END "
+            "FROM pg_class WHERE oid = 'registration'::regclass"
+        )[0]
+        if not pages:
             return []
-        return [(start, min(start + size - 1, high)) for start in range(low, high + 1, size)]
+        if density is None:  # never analysed: count
+            density = (self.scalar("SELECT COUNT(*) FROM registration") or 1) / pages
+        step = max(1, round(size / density))
+        return [(start, min(start + step, pages)) for start in range(0, pages, step)]
 
     def registrations_in(self, low: int, high: int, columns: str) -> list[tuple[Any, ...]]:
-        """``columns`` of ``registration_view`` for the rows of one rowid range (SQLite)."""
-        return self.query(
-            f"SELECT {columns} FROM ({_registration_view()} WHERE r.rowid BETWEEN ? AND ?)",
-            (low, high),
-        )
+        """``columns`` of ``registration_view`` for the rows of one of :meth:`row_ranges`."""
+        if self.dialect == "sqlite":
+            return self.query(
+                f"SELECT {columns} FROM ({_registration_view()} WHERE r.rowid BETWEEN ? AND ?)",
+                (low, high),
+            )
+        # The pages are read by a TID range scan (PostgreSQL 14 and later), no index needed.
+        # Left to itself the planner hashes the whole of registration_status for each range;
+        # each row's state looked up by its register number costs the range its own rows.
+        with self.transaction():
+            for setting in ("enable_hashjoin", "enable_mergejoin", "jit"):
+                self.execute(f"SET LOCAL {setting} = off")
+            return self.query(
+                f"SELECT {columns} FROM ({_registration_view()} "
+                "WHERE r.ctid >= %s::tid AND r.ctid < %s::tid) AS v",
+                (f"({low},0)", f"({high},0)"),
+            )
 
     def drop_table(self, table: str) -> None:
         """Drop a table, and the view over the register (``create_views`` restores it)."""
