@@ -148,6 +148,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # instead of once a request (Django's defaults suit a pooler in transaction mode, which
     # firmsync does not use; its connections persist, CONN_MAX_AGE above).
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    DATABASES["default"]["ENGINE"] = "firmsync.project.postgresql"  # (lists in binary)
 DATABASE_ROUTERS = ["firmsync.project.routers.RegisterRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

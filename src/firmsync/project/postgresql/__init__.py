@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, with lists sent to the server in binary (see ``base``)."""
