@@ -4,8 +4,8 @@ PostgreSQL plans a batch's statements from each table's statistics, which autova
 refreshes at most once a minute. A first backfill grows the sync's tables from nothing in
 less time than that, and a plan made for a near-empty table does not stay good: metering
 then reads every entry of the account's month in every batch (the unique index's third
-column, the batch's CUIs, is left as a filter), and a 10,000-card backfill spends a fifth of
-its time there (docs/enrichment.md). So each process of the engine looks, every few
+column, the batch's CUIs, is left as a filter), and a 10,000-card backfill spent a sixth
+of its time there (docs/enrichment.md). So each process of the engine looks, every few
 seconds, for a sync table that changed by more than half its size since it was last
 analysed, and analyses it: a table is then analysed each time it about doubles.
 """
