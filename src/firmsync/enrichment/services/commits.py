@@ -22,14 +22,11 @@ __all__ = ["engine_transaction"]
 
 @contextmanager
 def engine_transaction() -> Iterator[None]:
-    """``transaction.atomic()``, whose commit does not wait for the disk on PostgreSQL."""
+    """``transaction.atomic()``, whose commit does not wait for the disk on PostgreSQL
+    (inside another transaction, the other's owner decides its durability)."""
+    nested = connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql" and not _nested():
+        if connection.vendor == "postgresql" and not nested:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         yield
-
-
-def _nested() -> bool:
-    """Whether this transaction is inside another (whose durability is its owner's)."""
-    return len(connection.savepoint_ids) > 0
